@@ -1,0 +1,63 @@
+import versions from "../versions.json";
+
+/** Every service the stack can run, by the key it has in stack config. */
+export const COMPONENT_IDS = [
+  "prometheus",
+  "alertmanager",
+  "grafana",
+  "loki",
+  "jaeger",
+  "otelCollector",
+  "nodeExporter",
+  "cadvisor",
+] as const;
+export type ComponentId = (typeof COMPONENT_IDS)[number];
+
+export type Workload = "deployment" | "statefulset" | "daemonset";
+
+export interface PortDefinition {
+  port: number;
+  protocol: "tcp" | "udp";
+  /** Reachable from outside the stack (a host port on Docker, a Service port on Kubernetes). */
+  published: boolean;
+}
+
+/** The static facts of one component: what it is, whatever the environment or platform. */
+export interface ComponentDefinition<P extends string = string> {
+  id: ComponentId;
+  /** DNS name on the stack's network (Docker alias, Kubernetes Service). */
+  serviceName: string;
+  displayName: string;
+  image: { repository: string; tagPrefix: string; version: string };
+  ports: Record<P, PortDefinition>;
+  /** Where Prometheus scrapes the component's own metrics. */
+  metrics: { port: NoInfer<P>; path: string };
+  health: { port: NoInfer<P>; path: string };
+  workload: Workload;
+  /** Mount path of the component's persistent data, if it keeps any. */
+  dataPath?: string;
+  /** Numeric user the image runs as; the security context uses it. */
+  user: number;
+  /** The image writes outside its data volume (plugins, caches), so its root cannot be read-only. */
+  writableRoot?: boolean;
+  /** Why more than one replica would be wrong; absent when the component scales out. */
+  singleReplicaReason?: string;
+  /** Needs the host's filesystem, processes or cgroups (node-exporter, cAdvisor). */
+  hostAccess?: "read-only-host" | "privileged";
+}
+
+export function defineComponent<P extends string>(
+  definition: Omit<ComponentDefinition<P>, "image"> & {
+    image: { repository: string; tagPrefix?: string; version: keyof typeof versions.components };
+  },
+): ComponentDefinition<P> {
+  const { repository, tagPrefix = "", version } = definition.image;
+  return {
+    ...definition,
+    image: { repository, tagPrefix, version: versions.components[version] },
+  };
+}
+
+export function defaultImageTag(definition: ComponentDefinition): string {
+  return `${definition.image.tagPrefix}${definition.image.version}`;
+}

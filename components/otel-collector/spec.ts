@@ -1,0 +1,16 @@
+import { Settings } from "../../config/settings";
+import { baseSpec, ServiceSpec } from "../spec";
+import { toYaml } from "../yaml";
+import { renderCollectorConfig } from "./config";
+
+const CONFIG_DIR = "/etc/otelcol";
+
+export function otelCollectorSpec(settings: Settings): ServiceSpec {
+  return baseSpec(settings, "otelCollector", {
+    args: [`--config=${CONFIG_DIR}/config.yml`],
+    secretEnv: settings.sentry.mode === "external" ? { SENTRY_DSN: settings.sentry.dsn } : {},
+    configFiles: [
+      { dir: CONFIG_DIR, file: "config.yml", renderPath: "otel-collector/config.yml", content: toYaml(renderCollectorConfig(settings)) },
+    ],
+  });
+}

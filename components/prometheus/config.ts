@@ -1,0 +1,84 @@
+import { Settings } from "../../config/settings";
+import { CATALOG } from "../catalog";
+import { ComponentId } from "../definition";
+import { serviceAddress } from "../spec";
+import { wiring } from "../wiring";
+
+export const PROMETHEUS_CONFIG_DIR = "/etc/prometheus/config";
+export const RULES_DIR = "/etc/prometheus/rules";
+
+type ScrapeConfig = Record<string, unknown>;
+
+function staticJob(id: ComponentId): ScrapeConfig {
+  const definition = CATALOG[id];
+  return {
+    job_name: definition.serviceName,
+    metrics_path: definition.metrics.path,
+    static_configs: [{ targets: [serviceAddress(id, definition.metrics.port)] }],
+  };
+}
+
+/**
+ * On Kubernetes a DaemonSet has one pod per node behind one Service, so Prometheus finds
+ * each pod through the Service's endpoints instead of the Service address.
+ */
+function endpointsJob(id: ComponentId, namespace: string): ScrapeConfig {
+  const definition = CATALOG[id];
+  return {
+    job_name: definition.serviceName,
+    metrics_path: definition.metrics.path,
+    kubernetes_sd_configs: [{ role: "endpoints", namespaces: { names: [namespace] } }],
+    relabel_configs: [
+      {
+        source_labels: ["__meta_kubernetes_service_name", "__meta_kubernetes_endpoint_port_name"],
+        regex: `${definition.serviceName};${definition.metrics.port.toLowerCase()}`,
+        action: "keep",
+      },
+      { source_labels: ["__meta_kubernetes_pod_node_name"], target_label: "node" },
+    ],
+  };
+}
+
+/** Where the node agents run on Kubernetes: apart from the stack, for their host access. */
+export function hostAgentNamespace(settings: Settings): string {
+  return `${settings.kubernetes.namespace}-host`;
+}
+
+function scrapeJob(settings: Settings, id: ComponentId): ScrapeConfig {
+  const daemonSet = CATALOG[id].workload === "daemonset";
+  return settings.target === "kubernetes" && daemonSet
+    ? endpointsJob(id, hostAgentNamespace(settings))
+    : staticJob(id);
+}
+
+export function renderPrometheusConfig(settings: Settings, ruleFileNames: string[]) {
+  const edges = wiring(settings).filter((edge) => edge.from === "prometheus");
+  const alertmanager = edges.find((edge) => edge.purpose === "alerts");
+  return {
+    global: {
+      scrape_interval: "15s",
+      evaluation_interval: "15s",
+      external_labels: { environment: settings.environment, stack: settings.stack },
+    },
+    ...(alertmanager && {
+      alerting: {
+        alertmanagers: [{ static_configs: [{ targets: [serviceAddress("alertmanager", "http")] }] }],
+      },
+    }),
+    rule_files: ruleFileNames.map((name) => `${RULES_DIR}/${name}`),
+    scrape_configs: edges
+      .filter((edge) => edge.purpose === "scrape")
+      .map((edge) => scrapeJob(settings, edge.to)),
+  };
+}
+
+export function prometheusArgs(settings: Settings): string[] {
+  return [
+    `--config.file=${PROMETHEUS_CONFIG_DIR}/prometheus.yml`,
+    `--storage.tsdb.path=${CATALOG.prometheus.dataPath}`,
+    `--storage.tsdb.retention.time=${settings.retention.metrics.text}`,
+    "--web.enable-lifecycle",
+    // The collector forwards OTLP metrics with remote write.
+    "--web.enable-remote-write-receiver",
+  ];
+}

@@ -1,0 +1,128 @@
+import { ResourcesText } from "../config/presets";
+import { ComponentSettings, SecretRef, Settings } from "../config/settings";
+import { CATALOG } from "./catalog";
+import { ComponentId, Workload } from "./definition";
+
+export interface ServicePort {
+  name: string;
+  /** Port the process listens on inside its container. */
+  containerPort: number;
+  /** Port published outside the stack; undefined when the port stays internal. */
+  publishedPort?: number;
+  protocol: "tcp" | "udp";
+}
+
+export interface ConfigFile {
+  /**
+   * The directory it is mounted in; one volume per directory on Kubernetes, so no config
+   * directory of a spec may lie inside another.
+   */
+  dir: string;
+  /** Path below `dir`; may hold a subdirectory. */
+  file: string;
+  /** Where `npm run render` writes it, relative to the output directory. */
+  renderPath: string;
+  content: string;
+}
+
+/** A credential mounted as a file, for programs that read secrets from `*_file` settings. */
+export interface SecretFile {
+  mountPath: string;
+  secret: SecretRef;
+}
+
+export interface DataVolume {
+  name: string;
+  mountPath: string;
+  size: string;
+}
+
+export interface HostMount {
+  name: string;
+  hostPath: string;
+  mountPath: string;
+}
+
+export interface SecurityProfile {
+  runAsUser: number;
+  runAsNonRoot: boolean;
+  readOnlyRootFilesystem: boolean;
+  privileged: boolean;
+  hostPid: boolean;
+}
+
+/** Everything a platform adapter needs to run one service; no platform appears in it. */
+export interface ServiceSpec {
+  id: ComponentId;
+  name: string;
+  image: string;
+  args: string[];
+  env: Record<string, string>;
+  secretEnv: Record<string, SecretRef>;
+  ports: ServicePort[];
+  configFiles: ConfigFile[];
+  secretFiles: SecretFile[];
+  dataVolume?: DataVolume;
+  hostMounts: HostMount[];
+  resources: ResourcesText;
+  replicas: number;
+  workload: Workload;
+  health: { port: number; path: string };
+  metrics: { port: number; path: string };
+  security: SecurityProfile;
+}
+
+export type ServiceSpecParts = Partial<
+  Pick<ServiceSpec, "args" | "env" | "secretEnv" | "configFiles" | "secretFiles" | "hostMounts">
+>;
+
+/** The parts every spec shares, from the component's definition and settings. */
+export function baseSpec(settings: Settings, id: ComponentId, parts: ServiceSpecParts): ServiceSpec {
+  const definition = CATALOG[id];
+  const component: ComponentSettings = settings.components[id];
+  const containerPort = (name: string) => definition.ports[name].port;
+  const root = definition.user === 0;
+  return {
+    id,
+    name: definition.serviceName,
+    image: component.image,
+    args: parts.args ?? [],
+    env: parts.env ?? {},
+    secretEnv: parts.secretEnv ?? {},
+    ports: Object.entries(definition.ports).map(([name, port]) => ({
+      name,
+      containerPort: port.port,
+      publishedPort: port.published ? component.ports[name] : undefined,
+      protocol: port.protocol,
+    })),
+    configFiles: parts.configFiles ?? [],
+    secretFiles: parts.secretFiles ?? [],
+    dataVolume:
+      definition.dataPath && component.storage
+        ? { name: "data", mountPath: definition.dataPath, size: component.storage }
+        : undefined,
+    hostMounts: parts.hostMounts ?? [],
+    resources: component.resources,
+    replicas: component.replicas,
+    workload: definition.workload,
+    health: { port: containerPort(definition.health.port), path: definition.health.path },
+    metrics: { port: containerPort(definition.metrics.port), path: definition.metrics.path },
+    security: {
+      runAsUser: definition.user,
+      runAsNonRoot: !root,
+      readOnlyRootFilesystem: !root && definition.writableRoot !== true,
+      privileged: definition.hostAccess === "privileged",
+      hostPid: definition.hostAccess !== undefined,
+    },
+  };
+}
+
+export function mountPath(file: ConfigFile): string {
+  return `${file.dir}/${file.file}`;
+}
+
+/** The address other services use for a component's port: the same on Docker and Kubernetes. */
+export function serviceAddress(id: ComponentId, portName: string): string {
+  const definition = CATALOG[id];
+  return `${definition.serviceName}:${definition.ports[portName].port}`;
+}

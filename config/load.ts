@@ -1,0 +1,204 @@
+import { CATALOG } from "../components/catalog";
+import { COMPONENT_IDS, ComponentId, defaultImageTag } from "../components/definition";
+import { budgetProblems, budgetUse } from "./budget";
+import { duration } from "./duration";
+import { ConfigError, describeSchemaIssues, problem } from "./errors";
+import { PRESETS, Preset } from "./presets";
+import { parseCpu, parseMemory } from "./quantity";
+import { ComponentOverride, SECRET_KEYS, StackConfig, stackConfigSchema } from "./schema";
+import { RULE_PACK_NAMES } from "../rules/packs";
+import { ComponentSettings, RuleSettings, SentrySettings, Settings } from "./settings";
+
+/** A stack's config as read from Pulumi or from a stack file, before validation. */
+export interface RawStackConfig {
+  project: string;
+  stack: string;
+  /** The project's own keys, without the `observability-stack:` prefix. */
+  values: Record<string, unknown>;
+  /** Keys whose values Pulumi holds encrypted. */
+  secretKeys: ReadonlySet<string>;
+}
+
+/** The one way from stack config to settings, shared by `pulumi up` and `npm run render`. */
+export function loadSettings(raw: RawStackConfig): Settings {
+  const parsed = stackConfigSchema.safeParse(raw.values, { reportInput: true });
+  if (!parsed.success) {
+    throw new ConfigError(raw.stack, describeSchemaIssues(stackConfigSchema, parsed.error.issues));
+  }
+  const settings = resolveSettings(raw, parsed.data);
+  const problems = [...secretProblems(raw), ...checkSettings(settings, parsed.data)];
+  if (problems.length > 0) throw new ConfigError(raw.stack, problems);
+  return settings;
+}
+
+function secretProblems(raw: RawStackConfig): string[] {
+  return SECRET_KEYS.filter((key) => raw.values[key] !== undefined && !raw.secretKeys.has(key)).map(
+    (key) =>
+      `observability-stack:${key}: is set in plain text; set it with \`pulumi config set --secret ${key} <value>\``,
+  );
+}
+
+function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
+  const preset = PRESETS[config.environment];
+  const target = config.target ?? preset.target;
+  const overrides = (config.components ?? {}) as Partial<Record<ComponentId, ComponentOverride>>;
+  const components = Object.fromEntries(
+    COMPONENT_IDS.map((id) => [id, resolveComponent(id, preset, overrides[id], config.imageRegistry)]),
+  ) as Record<ComponentId, ComponentSettings>;
+  return {
+    project: raw.project,
+    stack: raw.stack,
+    environment: config.environment,
+    target,
+    sampling: {
+      ratio: config.sampling?.ratio ?? preset.sampling.ratio,
+      tail: {
+        enabled: config.sampling?.tail?.enabled ?? preset.sampling.tail.enabled,
+        latencyThreshold: duration(
+          config.sampling?.tail?.latencyThreshold ?? preset.sampling.tail.latencyThreshold,
+        ),
+      },
+    },
+    retention: {
+      metrics: duration(config.retention?.metrics ?? preset.retention.metrics),
+      logs: duration(config.retention?.logs ?? preset.retention.logs),
+      traces: duration(config.retention?.traces ?? preset.retention.traces),
+    },
+    components,
+    docker: { bindAddress: config.docker?.bindAddress ?? "127.0.0.1" },
+    kubernetes: {
+      namespace: config.kubernetes?.namespace ?? "observability",
+      storageClass: config.kubernetes?.storageClass,
+    },
+    sentry: resolveSentry(config),
+    rules: {
+      packs: RULE_PACK_NAMES.filter((name) => config.rules?.packs?.[name] ?? true),
+      overrides: Object.fromEntries(
+        Object.entries(config.rules?.overrides ?? {}).filter(([, override]) => override !== undefined),
+      ) as RuleSettings["overrides"],
+    },
+    alerting: {
+      slack: config.slackWebhookUrl === undefined ? undefined : { secret: "slackWebhookUrl" },
+      pagerduty: config.pagerdutyRoutingKey === undefined ? undefined : { secret: "pagerdutyRoutingKey" },
+      deadMansSwitch: config.deadMansSwitchUrl === undefined ? undefined : { secret: "deadMansSwitchUrl" },
+    },
+  };
+}
+
+function resolveSentry(config: StackConfig): SentrySettings {
+  return config.sentry?.mode === "external"
+    ? { mode: "external", dsn: { secret: "sentryDsn" } }
+    : { mode: "disabled" };
+}
+
+function resolveComponent(
+  id: ComponentId,
+  preset: Preset,
+  override: ComponentOverride | undefined,
+  imageRegistry: string | undefined,
+): ComponentSettings {
+  const definition = CATALOG[id];
+  const defaults = preset.resources[id];
+  const repository =
+    override?.image?.repository ??
+    (imageRegistry ? `${imageRegistry}/${definition.image.repository}` : definition.image.repository);
+  const publishedPorts = Object.fromEntries(
+    Object.entries(definition.ports).map(([name, port]) => [
+      name,
+      (override?.ports as Record<string, number | undefined> | undefined)?.[name] ?? port.port,
+    ]),
+  );
+  const storage = override?.storage ?? preset.storage[id];
+  return {
+    id,
+    enabled: override?.enabled ?? true,
+    image: `${repository}:${override?.image?.tag ?? defaultImageTag(definition)}`,
+    replicas: override?.replicas ?? 1,
+    workload: definition.workload,
+    resources: {
+      requests: { ...defaults.requests, ...override?.resources?.requests },
+      limits: { ...defaults.limits, ...override?.resources?.limits },
+    },
+    ports: publishedPorts,
+    storage: definition.dataPath ? storage : undefined,
+  };
+}
+
+function checkSettings(settings: Settings, config: StackConfig): string[] {
+  const enabled = Object.values(settings.components).filter((component) => component.enabled);
+  return [
+    ...enabled.flatMap(requestsWithinLimits),
+    ...enabled.flatMap((component) => replicaProblems(component, settings)),
+    ...duplicatePorts(enabled),
+    ...sentryProblems(config),
+    ...budgetProblems(budgetUse(settings.environment, enabled)),
+  ];
+}
+
+function requestsWithinLimits(component: ComponentSettings): string[] {
+  const { requests, limits } = component.resources;
+  const path = ["components", component.id, "resources", "requests"];
+  const problems: string[] = [];
+  if (parseMemory(requests.memory)! > parseMemory(limits.memory)!) {
+    problems.push(problem([...path, "memory"], requests.memory, `must not exceed the memory limit ${limits.memory}`));
+  }
+  if (parseCpu(requests.cpu)! > parseCpu(limits.cpu)!) {
+    problems.push(problem([...path, "cpu"], requests.cpu, `must not exceed the CPU limit ${limits.cpu}`));
+  }
+  return problems;
+}
+
+function replicaProblems(component: ComponentSettings, settings: Settings): string[] {
+  if (component.replicas === 1) return [];
+  const path = ["components", component.id, "replicas"];
+  const definition = CATALOG[component.id];
+  if (definition.workload === "daemonset") {
+    return [problem(path, component.replicas, "must be 1: a DaemonSet runs one pod per node")];
+  }
+  if (definition.singleReplicaReason) {
+    return [problem(path, component.replicas, `must be 1: ${definition.singleReplicaReason}`)];
+  }
+  if (component.id === "otelCollector" && settings.sampling.tail.enabled) {
+    return [
+      problem(
+        path,
+        component.replicas,
+        "must be 1 while sampling.tail.enabled is true: tail sampling needs every span of a trace in one collector",
+      ),
+    ];
+  }
+  return [];
+}
+
+function duplicatePorts(components: ComponentSettings[]): string[] {
+  const owners = new Map<number, string>();
+  const problems: string[] = [];
+  for (const component of components) {
+    for (const [name, port] of Object.entries(component.ports)) {
+      if (!CATALOG[component.id].ports[name].published) continue;
+      const key = `components.${component.id}.ports.${name}`;
+      const owner = owners.get(port);
+      if (owner) {
+        problems.push(
+          problem(key.split("."), port, `already used by observability-stack:${owner}; each published port must be unique`),
+        );
+      } else {
+        owners.set(port, key);
+      }
+    }
+  }
+  return problems;
+}
+
+function sentryProblems(config: StackConfig): string[] {
+  if (config.sentry?.mode === "external" && config.sentryDsn === undefined) {
+    return [
+      problem(
+        ["sentryDsn"],
+        undefined,
+        "is required when sentry.mode is external; set it with `pulumi config set --secret sentryDsn <dsn>`",
+      ),
+    ];
+  }
+  return [];
+}

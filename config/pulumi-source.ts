@@ -1,0 +1,30 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE } from "./errors";
+import { RawStackConfig } from "./load";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+
+/** Public in the SDK's JavaScript, marked internal in its typings. */
+const { isConfigSecret } = runtimeConfig as unknown as { isConfigSecret(key: string): boolean };
+
+/** The running program's config: structured values arrive JSON-encoded, secrets decrypted. */
+export function readPulumiConfig(): RawStackConfig {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    values[key] = decode(text);
+    if (isConfigSecret(fullKey)) secretKeys.add(key);
+  }
+  return { project: pulumi.getProject(), stack: pulumi.getStack(), values, secretKeys };
+}
+
+function decode(text: string): unknown {
+  if (!/^\s*[[{]/.test(text)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

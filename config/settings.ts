@@ -1,0 +1,64 @@
+import { ComponentId, Workload } from "../components/definition";
+import { Duration } from "./duration";
+import { Environment, ResourcesText, Target } from "./presets";
+import { AlertOverride } from "../rules/render";
+import { SecretKey } from "./schema";
+
+/** A credential by its config key; provisioning turns it into a Pulumi secret, rendering into a placeholder. */
+export interface SecretRef {
+  secret: SecretKey | GeneratedSecret;
+}
+/** Credentials the stack generates itself with @pulumi/random. */
+export type GeneratedSecret = "grafanaAdminPassword";
+
+export interface ComponentSettings {
+  id: ComponentId;
+  enabled: boolean;
+  image: string;
+  replicas: number;
+  workload: Workload;
+  resources: ResourcesText;
+  /** Port name to the port it is published on. */
+  ports: Record<string, number>;
+  /** Size of the persistent volume, for components that keep data. */
+  storage?: string;
+}
+
+export interface RuleSettings {
+  /** Names of the enabled rule packs. */
+  packs: string[];
+  overrides: Record<string, AlertOverride>;
+}
+
+/** Receivers with a configured credential; the others render as receivers that drop. */
+export interface AlertingSettings {
+  slack?: SecretRef;
+  pagerduty?: SecretRef;
+  deadMansSwitch?: SecretRef;
+}
+
+export type SentrySettings = { mode: "disabled" } | { mode: "external"; dsn: SecretRef };
+
+/** The validated, fully defaulted settings of one stack: the only input of specs and renderers. */
+export interface Settings {
+  project: string;
+  stack: string;
+  environment: Environment;
+  target: Target;
+  sampling: { ratio: number; tail: { enabled: boolean; latencyThreshold: Duration } };
+  retention: { metrics: Duration; logs: Duration; traces: Duration };
+  components: Record<ComponentId, ComponentSettings>;
+  docker: { bindAddress: string };
+  kubernetes: { namespace: string; storageClass?: string };
+  sentry: SentrySettings;
+  rules: RuleSettings;
+  alerting: AlertingSettings;
+}
+
+export function enabledComponents(settings: Settings): ComponentSettings[] {
+  return Object.values(settings.components).filter((component) => component.enabled);
+}
+
+export function isEnabled(settings: Settings, id: ComponentId): boolean {
+  return settings.components[id].enabled;
+}

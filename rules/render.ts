@@ -1,0 +1,90 @@
+import { AlertRule, isAlert, PromDuration, RecordingRule, RuleGroup, RulePack, RuleTest, Severity } from "./types";
+import { promqlSyntaxError } from "./promql";
+
+export const RUNBOOK_BASE_URL = "https://runbooks.observability-stack.dev/alerts";
+
+/** What stack config may change about one alert without copying it. */
+export interface AlertOverride {
+  threshold?: number;
+  for?: PromDuration;
+  severity?: Severity;
+}
+
+export class RuleSyntaxError extends Error {
+  constructor(
+    readonly rule: string,
+    readonly expr: string,
+    position: number,
+  ) {
+    super(`rule ${rule}: PromQL syntax error at character ${position} of: ${expr}`);
+    this.name = "RuleSyntaxError";
+  }
+}
+
+function checked(rule: string, expr: string): string {
+  const error = promqlSyntaxError(expr);
+  if (error) throw new RuleSyntaxError(rule, expr, error.position);
+  return expr;
+}
+
+export function renderAlert(rule: AlertRule, override: AlertOverride = {}) {
+  const threshold = override.threshold ?? rule.threshold ?? 0;
+  const duration = override.for ?? rule.for;
+  return {
+    alert: rule.alert,
+    expr: checked(rule.alert, rule.expr(threshold)),
+    ...(duration && { for: duration }),
+    labels: { severity: override.severity ?? rule.severity, ...rule.labels },
+    annotations: {
+      summary: rule.summary,
+      description: rule.description,
+      runbook_url: rule.runbookUrl ?? `${RUNBOOK_BASE_URL}/${rule.alert.toLowerCase()}`,
+    },
+  };
+}
+
+function renderRecording(rule: RecordingRule) {
+  return { record: rule.record, expr: checked(rule.record, rule.expr), ...(rule.labels && { labels: rule.labels }) };
+}
+
+export function renderGroup(group: RuleGroup, overrides: Record<string, AlertOverride> = {}) {
+  return {
+    name: group.name,
+    ...(group.interval && { interval: group.interval }),
+    rules: group.rules.map((rule) => (isAlert(rule) ? renderAlert(rule, overrides[rule.alert]) : renderRecording(rule))),
+  };
+}
+
+/** A pack as a Prometheus rule file (`groups:`), with the stack's overrides applied. */
+export function renderPack(pack: RulePack, overrides: Record<string, AlertOverride> = {}) {
+  return { groups: pack.groups.map((group) => renderGroup(group, overrides)) };
+}
+
+function renderTest(test: RuleTest) {
+  return {
+    name: test.name,
+    interval: test.interval,
+    input_series: test.inputSeries.map((input) => ({ series: input.series, values: input.values })),
+    alert_rule_test: test.alerts.map((check) => ({
+      eval_time: check.evalTime,
+      alertname: check.alertname,
+      exp_alerts: check.expect.map((alert) => ({
+        exp_labels: alert.labels,
+        ...(alert.annotations && { exp_annotations: alert.annotations }),
+      })),
+    })),
+  };
+}
+
+/** A promtool test file for a pack, reading the pack's rendered rule file by name. */
+export function renderPackTests(pack: RulePack, ruleFile: string) {
+  return {
+    rule_files: [ruleFile],
+    evaluation_interval: "1m",
+    tests: pack.tests.map(renderTest),
+  };
+}
+
+export function alertsOf(pack: RulePack): AlertRule[] {
+  return pack.groups.flatMap((group) => group.rules.filter(isAlert));
+}

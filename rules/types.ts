@@ -1,0 +1,76 @@
+/** Typed alerting and recording rules: plain data, rendered to Prometheus rule files. */
+
+export type Severity = "critical" | "warning" | "info";
+export type DurationUnit = "s" | "m" | "h" | "d" | "w";
+/** A Prometheus duration such as "5m" or "24h"; checked by the compiler. */
+export type PromDuration = `${number}${DurationUnit}`;
+
+export interface AlertRule {
+  alert: string;
+  severity: Severity;
+  /** How long the condition must hold; omitted means the first evaluation fires. */
+  for?: PromDuration;
+  /**
+   * The default threshold; stack config may override it
+   * (`rules.overrides.<alert>.threshold`). Dashboards draw it from here too.
+   */
+  threshold?: number;
+  /** The expression, given the threshold in force. */
+  expr: (threshold: number) => string;
+  summary: string;
+  /** May use `{{ $labels.x }}` and `{{ $value }}`. */
+  description: string;
+  /** Defaults to the runbook page named after the alert. */
+  runbookUrl?: string;
+  labels?: Record<string, string>;
+}
+
+export interface RecordingRule {
+  record: string;
+  expr: string;
+  labels?: Record<string, string>;
+}
+
+export interface RuleGroup {
+  name: string;
+  interval?: PromDuration;
+  rules: (AlertRule | RecordingRule)[];
+}
+
+/** promtool unit tests, typed; rendered to promtool's test file format. */
+export interface SeriesInput {
+  series: string;
+  /** promtool's expanding notation, e.g. "0+10x20" or "1 1 _ 1". */
+  values: string;
+}
+export interface ExpectedAlert {
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+export interface AlertCase {
+  evalTime: PromDuration;
+  alertname: string;
+  /** Empty: the alert must not be firing at evalTime. */
+  expect: ExpectedAlert[];
+}
+export interface RuleTest {
+  name: string;
+  interval: PromDuration;
+  inputSeries: SeriesInput[];
+  alerts: AlertCase[];
+}
+
+/**
+ * A named set of rules that is enabled or disabled as a whole per stack, with the tests
+ * that prove its alerts fire above their thresholds and stay quiet below them.
+ */
+export interface RulePack {
+  name: string;
+  description: string;
+  groups: RuleGroup[];
+  tests: RuleTest[];
+}
+
+export function isAlert(rule: AlertRule | RecordingRule): rule is AlertRule {
+  return "alert" in rule;
+}
