@@ -1,0 +1,16 @@
+import { loadSettings } from "../../config/load";
+import { Settings } from "../../config/settings";
+import { readStackFile } from "../../config/stack-file";
+import * as path from "path";
+
+export const PROJECT_DIR = path.resolve(__dirname, "../..");
+export const STACKS = ["dev", "staging", "prod"] as const;
+
+export function stackSettings(stack: string): Settings {
+  return loadSettings(readStackFile(PROJECT_DIR, stack));
+}
+
+/** Settings from config values written inline, as a test's own stack. */
+export function settingsFrom(values: Record<string, unknown>, secretKeys: string[] = []): Settings {
+  return loadSettings({ project: "observability-stack", stack: "test", values, secretKeys: new Set(secretKeys) });
+}
