@@ -70,6 +70,8 @@ export interface ServiceSpec {
   health: { port: number; path: string };
   metrics: { port: number; path: string };
   security: SecurityProfile;
+  /** Lists the host agents' endpoints (Prometheus on Kubernetes), so needs read access to them. */
+  discoversHostAgents?: boolean;
 }
 
 export type ServiceSpecParts = Partial<

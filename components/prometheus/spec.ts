@@ -6,7 +6,7 @@ import { PROMETHEUS_CONFIG_DIR, prometheusArgs, renderPrometheusConfig, RULES_DI
 
 export function prometheusSpec(settings: Settings): ServiceSpec {
   const rules = ruleFiles(settings);
-  return baseSpec(settings, "prometheus", {
+  const spec = baseSpec(settings, "prometheus", {
     args: prometheusArgs(settings),
     configFiles: [
       {
@@ -23,4 +23,5 @@ export function prometheusSpec(settings: Settings): ServiceSpec {
       })),
     ],
   });
+  return { ...spec, discoversHostAgents: settings.target === "kubernetes" };
 }

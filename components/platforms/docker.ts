@@ -1,0 +1,128 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import versions from "../../versions.json";
+import { parseCpu, parseMemory } from "../../config/quantity";
+import { Settings } from "../../config/settings";
+import { mountPath, ServiceSpec } from "../spec";
+import { DeployedService, Platform, SecretResolver } from "./platform";
+
+export interface DockerPlatformArgs {
+  settings: Settings;
+}
+
+/** Container memory in MiB, as the Docker provider takes it. */
+export function memoryMiB(quantity: string): number {
+  return Math.ceil(parseMemory(quantity)! / 1024 ** 2);
+}
+
+export function healthCheckCommand(spec: ServiceSpec): string[] {
+  return ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${spec.health.port}${spec.health.path}`];
+}
+
+/**
+ * The Docker adapter: one network, a volume per stateful service, a container per spec.
+ * Published ports bind to the configured address (127.0.0.1 unless set otherwise).
+ */
+export class DockerPlatform extends pulumi.ComponentResource implements Platform {
+  readonly network: docker.Network;
+  readonly provider: docker.Provider;
+  private readonly prefix: string;
+  private readonly bindAddress: string;
+
+  constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability-stack:platform:Docker", name, {}, opts);
+    this.prefix = `obs-${args.settings.stack}`;
+    this.bindAddress = args.settings.docker.bindAddress;
+    // The engine runs the provider plugin built for this exact version (see versions.json).
+    this.provider = new docker.Provider(`${name}-provider`, {}, { parent: this, version: versions.pulumi.plugins.docker });
+    this.network = new docker.Network(
+      `${name}-network`,
+      { name: this.prefix, driver: "bridge", labels: this.labels() },
+      { parent: this, provider: this.provider },
+    );
+    this.registerOutputs({ network: this.network.name });
+  }
+
+  private labels(component?: string) {
+    return [
+      { label: "observability-stack.stack", value: this.prefix },
+      ...(component ? [{ label: "observability-stack.component", value: component }] : []),
+    ];
+  }
+
+  deploy(spec: ServiceSpec, secrets: SecretResolver, parent: pulumi.Resource): DeployedService {
+    const opts = { parent, provider: this.provider };
+    const volume = spec.dataVolume
+      ? new docker.Volume(
+          `${spec.name}-${spec.dataVolume.name}`,
+          { name: `${this.prefix}-${spec.name}-${spec.dataVolume.name}`, labels: this.labels(spec.name) },
+          { ...opts, retainOnDelete: false },
+        )
+      : undefined;
+    const memory = memoryMiB(spec.resources.limits.memory);
+    const secretEnvs = Object.entries(spec.secretEnv).map(([key, ref]) =>
+      pulumi.interpolate`${key}=${secrets(ref)}`,
+    );
+    const container = new docker.Container(
+      spec.name,
+      {
+        name: `${this.prefix}-${spec.name}`,
+        image: spec.image,
+        command: spec.args,
+        envs: [...Object.entries(spec.env).map(([key, value]) => `${key}=${value}`), ...secretEnvs],
+        networksAdvanced: [{ name: this.network.name, aliases: [spec.name] }],
+        ports: spec.ports
+          .filter((port) => port.publishedPort !== undefined)
+          .map((port) => ({
+            internal: port.containerPort,
+            external: port.publishedPort,
+            ip: this.bindAddress,
+            protocol: port.protocol,
+          })),
+        uploads: [
+          ...spec.configFiles.map((file) => ({ file: mountPath(file), content: file.content })),
+          ...spec.secretFiles.map((file) => ({ file: file.mountPath, content: secrets(file.secret) })),
+        ],
+        volumes: [
+          ...(volume && spec.dataVolume
+            ? [{ volumeName: volume.name, containerPath: spec.dataVolume.mountPath }]
+            : []),
+          ...spec.hostMounts.map((mount) => ({
+            hostPath: mount.hostPath,
+            containerPath: mount.mountPath,
+            readOnly: true,
+          })),
+        ],
+        memory,
+        // Equal to memory: no swap, and the daemon otherwise reports 2x memory and every preview differs.
+        memorySwap: memory,
+        cpus: String(parseCpu(spec.resources.limits.cpu)! / 1000),
+        user: String(spec.security.runAsUser),
+        privileged: spec.security.privileged,
+        pidMode: spec.security.hostPid ? "host" : undefined,
+        restart: "unless-stopped",
+        healthcheck: {
+          tests: healthCheckCommand(spec),
+          interval: "10s",
+          timeout: "5s",
+          retries: 6,
+          startPeriod: "30s",
+        },
+        logDriver: "json-file",
+        logOpts: { "max-size": "10m", "max-file": "3" },
+        labels: this.labels(spec.name),
+        mustRun: true,
+      },
+      { ...opts, deleteBeforeReplace: true },
+    );
+    const endpoints = Object.fromEntries(
+      spec.ports
+        .filter((port) => port.publishedPort !== undefined)
+        .map((port) => [
+          port.name,
+          container.name.apply(() => `http://${this.bindAddress === "0.0.0.0" ? "127.0.0.1" : this.bindAddress}:${port.publishedPort}`),
+        ]),
+    );
+    return { endpoints };
+  }
+}

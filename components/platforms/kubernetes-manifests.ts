@@ -1,0 +1,84 @@
+import { CATALOG } from "../catalog";
+import { ConfigFile, ServiceSpec } from "../spec";
+
+/** Pure helpers of the Kubernetes adapter: what it derives from a spec, testable without Pulumi. */
+
+export const PART_OF = "observability-stack";
+
+export function selectorLabels(spec: ServiceSpec, stack: string): Record<string, string> {
+  return { "app.kubernetes.io/name": spec.name, "app.kubernetes.io/instance": stack };
+}
+
+export function standardLabels(spec: ServiceSpec, stack: string): Record<string, string> {
+  return {
+    ...selectorLabels(spec, stack),
+    "app.kubernetes.io/version": spec.image.slice(spec.image.lastIndexOf(":") + 1),
+    "app.kubernetes.io/component": spec.id,
+    "app.kubernetes.io/part-of": PART_OF,
+    "app.kubernetes.io/managed-by": "pulumi",
+  };
+}
+
+/** A ConfigMap key for a file path below its directory. */
+export function configKey(file: ConfigFile): string {
+  return file.file.replace(/\//g, "__");
+}
+
+export function volumeName(prefix: string, dir: string): string {
+  const slug = dir.replace(/^\//, "").replace(/[^a-z0-9]+/g, "-");
+  return `${prefix}-${slug}`.slice(0, 63).replace(/-$/, "");
+}
+
+/** Files grouped by the directory they are mounted in: one volume per directory. */
+export function groupByDir<T>(files: T[], dirOf: (file: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const file of files) {
+    const dir = dirOf(file);
+    groups.set(dir, [...(groups.get(dir) ?? []), file]);
+  }
+  return groups;
+}
+
+export function dirname(path: string): string {
+  return path.slice(0, path.lastIndexOf("/"));
+}
+
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+export function probe(spec: ServiceSpec, failureThreshold: number) {
+  return {
+    httpGet: { path: spec.health.path, port: spec.health.port },
+    periodSeconds: 10,
+    timeoutSeconds: 5,
+    failureThreshold,
+  };
+}
+
+/** Restricted Pod Security for every service that allows it; host agents get what they need. */
+export function podSecurityContext(spec: ServiceSpec) {
+  if (!spec.security.runAsNonRoot) return { seccompProfile: { type: "RuntimeDefault" } };
+  const id = spec.security.runAsUser;
+  return {
+    runAsNonRoot: true,
+    runAsUser: id,
+    runAsGroup: id,
+    fsGroup: id,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+export function containerSecurityContext(spec: ServiceSpec) {
+  if (spec.security.privileged) return { privileged: true };
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: spec.security.readOnlyRootFilesystem,
+    capabilities: { drop: ["ALL"] },
+    runAsNonRoot: spec.security.runAsNonRoot,
+  };
+}
+
+export function isHostAgent(spec: ServiceSpec): boolean {
+  return CATALOG[spec.id].hostAccess !== undefined;
+}

@@ -1,0 +1,264 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Settings } from "../../config/settings";
+import { hostAgentNamespace } from "../prometheus/config";
+import { mountPath, ServiceSpec } from "../spec";
+import {
+  basename,
+  configKey,
+  containerSecurityContext,
+  dirname,
+  groupByDir,
+  isHostAgent,
+  PART_OF,
+  podSecurityContext,
+  probe,
+  selectorLabels,
+  standardLabels,
+  volumeName,
+} from "./kubernetes-manifests";
+import { contentHash, DeployedService, Platform, SecretResolver } from "./platform";
+
+export interface KubernetesPlatformArgs {
+  settings: Settings;
+}
+
+type Volume = k8s.types.input.core.v1.Volume;
+type VolumeMount = k8s.types.input.core.v1.VolumeMount;
+
+function podSecurityLabels(level: "restricted" | "privileged") {
+  return {
+    "pod-security.kubernetes.io/enforce": level,
+    "pod-security.kubernetes.io/warn": level,
+    "pod-security.kubernetes.io/audit": level,
+  };
+}
+
+/**
+ * The Kubernetes adapter. The stack's namespace enforces the restricted Pod Security level;
+ * node-exporter and cAdvisor read the host (hostPID, hostPath, and cAdvisor privileged), which
+ * no lower level allows, so they run in a namespace of their own at the privileged level.
+ */
+export class KubernetesPlatform extends pulumi.ComponentResource implements Platform {
+  readonly namespace: k8s.core.v1.Namespace;
+  readonly hostNamespace: k8s.core.v1.Namespace;
+  private readonly settings: Settings;
+
+  constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability-stack:platform:Kubernetes", name, {}, opts);
+    this.settings = args.settings;
+    const partOf = { "app.kubernetes.io/part-of": PART_OF };
+    this.namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: args.settings.kubernetes.namespace, labels: { ...partOf, ...podSecurityLabels("restricted") } } },
+      { parent: this },
+    );
+    this.hostNamespace = new k8s.core.v1.Namespace(
+      `${name}-host-namespace`,
+      { metadata: { name: hostAgentNamespace(args.settings), labels: { ...partOf, ...podSecurityLabels("privileged") } } },
+      { parent: this },
+    );
+    this.registerOutputs({ namespace: this.namespace.metadata.name });
+  }
+
+  deploy(spec: ServiceSpec, secrets: SecretResolver, parent: pulumi.Resource): DeployedService {
+    const opts = { parent };
+    const namespace = isHostAgent(spec) ? this.hostNamespace.metadata.name : this.namespace.metadata.name;
+    const labels = standardLabels(spec, this.settings.stack);
+    const metadata = { name: spec.name, namespace, labels };
+
+    const configMap =
+      spec.configFiles.length > 0
+        ? new k8s.core.v1.ConfigMap(
+            `${spec.name}-config`,
+            {
+              metadata: { ...metadata, name: `${spec.name}-config` },
+              data: Object.fromEntries(spec.configFiles.map((file) => [configKey(file), file.content])),
+            },
+            opts,
+          )
+        : undefined;
+    const secretData: Record<string, pulumi.Output<string>> = {
+      ...Object.fromEntries(Object.entries(spec.secretEnv).map(([key, ref]) => [key, secrets(ref)])),
+      ...Object.fromEntries(spec.secretFiles.map((file) => [basename(file.mountPath), secrets(file.secret)])),
+    };
+    const secret =
+      Object.keys(secretData).length > 0
+        ? new k8s.core.v1.Secret(
+            `${spec.name}-secret`,
+            { metadata: { ...metadata, name: `${spec.name}-secret` }, stringData: secretData },
+            opts,
+          )
+        : undefined;
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${spec.name}-sa`,
+      { metadata, automountServiceAccountToken: spec.discoversHostAgents === true },
+      opts,
+    );
+    if (spec.discoversHostAgents) this.grantDiscovery(spec, serviceAccount, opts);
+
+    const volumes: Volume[] = [{ name: "tmp", emptyDir: {} }];
+    const mounts: VolumeMount[] = [{ name: "tmp", mountPath: "/tmp" }];
+    if (configMap) {
+      for (const [dir, files] of groupByDir(spec.configFiles, (file) => file.dir)) {
+        const name = volumeName("config", dir);
+        volumes.push({
+          name,
+          configMap: { name: configMap.metadata.name, items: files.map((file) => ({ key: configKey(file), path: file.file })) },
+        });
+        mounts.push({ name, mountPath: dir, readOnly: true });
+      }
+    }
+    if (secret) {
+      for (const [dir, files] of groupByDir(spec.secretFiles, (file) => dirname(file.mountPath))) {
+        const name = volumeName("secret", dir);
+        const items = files.map((file) => ({ key: basename(file.mountPath), path: basename(file.mountPath) }));
+        volumes.push({ name, secret: { secretName: secret.metadata.name, items } });
+        mounts.push({ name, mountPath: dir, readOnly: true });
+      }
+    }
+    for (const mount of spec.hostMounts) {
+      volumes.push({ name: mount.name, hostPath: { path: mount.hostPath } });
+      mounts.push({ name: mount.name, mountPath: mount.mountPath, readOnly: true });
+    }
+    if (spec.dataVolume && spec.workload !== "statefulset") {
+      volumes.push({ name: spec.dataVolume.name, emptyDir: {} });
+    }
+    if (spec.dataVolume) mounts.push({ name: spec.dataVolume.name, mountPath: spec.dataVolume.mountPath });
+
+    const env = [
+      ...Object.entries(spec.env).map(([name, value]) => ({ name, value })),
+      ...Object.keys(spec.secretEnv).map((name) => ({
+        name,
+        valueFrom: { secretKeyRef: { name: secret!.metadata.name, key: name } },
+      })),
+    ];
+    const selector = selectorLabels(spec, this.settings.stack);
+    const template: k8s.types.input.core.v1.PodTemplateSpec = {
+      metadata: {
+        labels,
+        annotations: { "observability-stack/config-hash": contentHash(spec.configFiles.map((file) => mountPath(file) + file.content)) },
+      },
+      spec: {
+        serviceAccountName: serviceAccount.metadata.name,
+        securityContext: podSecurityContext(spec),
+        hostPID: spec.security.hostPid || undefined,
+        volumes,
+        containers: [
+          {
+            name: spec.name,
+            image: spec.image,
+            args: spec.args,
+            env,
+            ports: spec.ports.map((port) => ({
+              name: port.name.toLowerCase(),
+              containerPort: port.containerPort,
+              protocol: port.protocol.toUpperCase(),
+            })),
+            volumeMounts: mounts,
+            resources: { requests: { ...spec.resources.requests }, limits: { ...spec.resources.limits } },
+            readinessProbe: probe(spec, 3),
+            livenessProbe: { ...probe(spec, 6), initialDelaySeconds: 30 },
+            securityContext: containerSecurityContext(spec),
+          },
+        ],
+      },
+    };
+    this.workload(spec, metadata, selector, template, opts);
+
+    const service = new k8s.core.v1.Service(
+      spec.name,
+      {
+        metadata,
+        spec: {
+          selector,
+          clusterIP: spec.workload === "daemonset" ? "None" : undefined,
+          ports: spec.ports.map((port) => ({
+            name: port.name.toLowerCase(),
+            port: port.containerPort,
+            targetPort: port.containerPort,
+            protocol: port.protocol.toUpperCase(),
+          })),
+        },
+      },
+      opts,
+    );
+    const endpoints = Object.fromEntries(
+      spec.ports
+        .filter((port) => port.publishedPort !== undefined)
+        .map((port) => [port.name, pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc:${port.containerPort}`]),
+    );
+    return { endpoints };
+  }
+
+  private workload(
+    spec: ServiceSpec,
+    metadata: { name: string; namespace: pulumi.Output<string>; labels: Record<string, string> },
+    selector: Record<string, string>,
+    template: k8s.types.input.core.v1.PodTemplateSpec,
+    opts: pulumi.CustomResourceOptions,
+  ) {
+    const matchLabels = { matchLabels: selector };
+    switch (spec.workload) {
+      case "daemonset":
+        return new k8s.apps.v1.DaemonSet(spec.name, { metadata, spec: { selector: matchLabels, template } }, opts);
+      case "deployment":
+        return new k8s.apps.v1.Deployment(
+          spec.name,
+          { metadata, spec: { replicas: spec.replicas, selector: matchLabels, template } },
+          opts,
+        );
+      case "statefulset":
+        return new k8s.apps.v1.StatefulSet(
+          spec.name,
+          {
+            metadata,
+            spec: {
+              replicas: spec.replicas,
+              serviceName: spec.name,
+              selector: matchLabels,
+              template,
+              volumeClaimTemplates: spec.dataVolume
+                ? [
+                    {
+                      metadata: { name: spec.dataVolume.name },
+                      spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        storageClassName: this.settings.kubernetes.storageClass,
+                        resources: { requests: { storage: spec.dataVolume.size } },
+                      },
+                    },
+                  ]
+                : [],
+            },
+          },
+          opts,
+        );
+    }
+  }
+
+  /** Read access to the host agents' endpoints, for Prometheus's service discovery. */
+  private grantDiscovery(spec: ServiceSpec, account: k8s.core.v1.ServiceAccount, opts: pulumi.CustomResourceOptions) {
+    const namespace = this.hostNamespace.metadata.name;
+    const role = new k8s.rbac.v1.Role(
+      `${spec.name}-discovery`,
+      {
+        metadata: { name: `${spec.name}-discovery`, namespace },
+        rules: [
+          { apiGroups: [""], resources: ["endpoints", "services", "pods"], verbs: ["get", "list", "watch"] },
+          { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+        ],
+      },
+      opts,
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${spec.name}-discovery`,
+      {
+        metadata: { name: `${spec.name}-discovery`, namespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: account.metadata.namespace }],
+      },
+      opts,
+    );
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * npm run render -- --stack <name> [--out <dir>]
+ * Writes every generated config of a stack without deploying and without the Pulumi CLI.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../config/errors";
+import { loadSettings } from "../config/load";
+import { readStackFile } from "../config/stack-file";
+import { renderStack } from "../components/render";
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+const USAGE = "usage: npm run render -- --stack <name> [--out <dir>]";
+
+function parseArgs(argv: string[]): { stack: string; out: string } {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i];
+    if (flag !== "--stack" && flag !== "--out") throw new Error(`unknown argument ${flag}; ${USAGE}`);
+    if (argv[i + 1] === undefined) throw new Error(`${flag} needs a value; ${USAGE}`);
+    args.set(flag, argv[i + 1]);
+  }
+  const stack = args.get("--stack");
+  if (!stack) throw new Error(USAGE);
+  return { stack, out: path.resolve(args.get("--out") ?? path.join(PROJECT_DIR, "out", stack)) };
+}
+
+function main(): void {
+  const { stack, out } = parseArgs(process.argv.slice(2));
+  const files = renderStack(loadSettings(readStackFile(PROJECT_DIR, stack)));
+  // Render everything before touching the output directory: nothing is half-written on error.
+  fs.rmSync(out, { recursive: true, force: true });
+  for (const file of files) {
+    const target = path.join(out, file.path);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file.content);
+  }
+  console.log(`rendered ${files.length} files for stack ${stack} into ${path.relative(process.cwd(), out) || "."}`);
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : `render failed: ${(error as Error).message}`);
+  process.exit(1);
+}

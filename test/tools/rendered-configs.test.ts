@@ -1,0 +1,66 @@
+import * as fs from "fs";
+import * as path from "path";
+import versions from "../../versions.json";
+import { renderStack } from "../../components/render";
+import { run, scratchDir, tool, version } from "../support/tools";
+import { STACKS, stackSettings } from "../support/settings";
+
+/** Writes a stack's rendered files where the validators can read them. */
+function renderTo(stack: string): string {
+  const dir = scratchDir(`render-${stack}`);
+  for (const file of renderStack(stackSettings(stack))) {
+    fs.mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file.path), file.content);
+  }
+  return dir;
+}
+
+describe("validators run at the versions the stack deploys", () => {
+  test("promtool is Prometheus " + versions.components.prometheus, () => {
+    expect(version(tool("promtool"))).toContain(`version ${versions.components.prometheus}`);
+  });
+  test("amtool is Alertmanager " + versions.components.alertmanager, () => {
+    expect(version(tool("amtool"))).toContain(`version ${versions.components.alertmanager}`);
+  });
+});
+
+describe.each(STACKS)("rendered configs of the %s stack", (stack) => {
+  const dir = renderTo(stack);
+
+  test("promtool check config accepts prometheus.yml", () => {
+    // Rule files live at their container paths; they are checked on their own below.
+    const result = run(tool("promtool"), ["check", "config", "--syntax-only", path.join(dir, "prometheus/prometheus.yml")]);
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+  });
+
+  test("promtool check rules accepts every rule file", () => {
+    const rulesDir = path.join(dir, "prometheus/rules");
+    const files = fs.readdirSync(rulesDir).map((name) => path.join(rulesDir, name));
+    expect(files.length).toBeGreaterThan(0);
+    const result = run(tool("promtool"), ["check", "rules", ...files]);
+    expect(result.output).not.toContain("FAILED");
+    expect(result.status).toBe(0);
+  });
+
+  test("amtool check-config accepts alertmanager.yml", () => {
+    const result = run(tool("amtool"), ["check-config", path.join(dir, "alertmanager/alertmanager.yml")]);
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+  });
+});
+
+describe("the validators can fail", () => {
+  test("promtool rejects a config with an unknown key", () => {
+    const dir = scratchDir("broken");
+    const file = path.join(dir, "prometheus.yml");
+    fs.writeFileSync(file, "global:\n  scrape_intervall: 15s\n");
+    expect(run(tool("promtool"), ["check", "config", "--syntax-only", file]).status).not.toBe(0);
+  });
+  test("amtool rejects a route to a receiver that does not exist", () => {
+    const dir = scratchDir("broken");
+    const file = path.join(dir, "alertmanager.yml");
+    fs.writeFileSync(file, "route:\n  receiver: nobody\nreceivers:\n  - name: someone\n");
+    expect(run(tool("amtool"), ["check-config", file]).status).not.toBe(0);
+  });
+});
