@@ -3,7 +3,7 @@ import { COMPONENT_IDS, ComponentId, defaultImageTag } from "../components/defin
 import { budgetProblems, budgetUse } from "./budget";
 import { duration } from "./duration";
 import { ConfigError, describeSchemaIssues, problem } from "./errors";
-import { PRESETS, Preset } from "./presets";
+import { PRESETS, Preset, ResourcesText } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
 import { ComponentOverride, SECRET_KEYS, StackConfig, stackConfigSchema } from "./schema";
 import { RULE_PACK_NAMES } from "../rules/packs";
@@ -115,12 +115,23 @@ function resolveComponent(
     image: `${repository}:${override?.image?.tag ?? defaultImageTag(definition)}`,
     replicas: override?.replicas ?? 1,
     workload: definition.workload,
-    resources: {
-      requests: { ...defaults.requests, ...override?.resources?.requests },
-      limits: { ...defaults.limits, ...override?.resources?.limits },
-    },
+    resources: resolveResources(defaults, override?.resources),
     ports: publishedPorts,
     storage: definition.dataPath ? storage : undefined,
+  };
+}
+
+/** A lowered limit pulls the preset's request down with it; an explicit request is kept as given. */
+function resolveResources(defaults: ResourcesText, override: ComponentOverride["resources"]): ResourcesText {
+  const limits = { ...defaults.limits, ...override?.limits };
+  const capped = (request: string, limit: string, parse: (text: string) => number | undefined) =>
+    parse(request)! > parse(limit)! ? limit : request;
+  return {
+    requests: {
+      cpu: override?.requests?.cpu ?? capped(defaults.requests.cpu, limits.cpu, parseCpu),
+      memory: override?.requests?.memory ?? capped(defaults.requests.memory, limits.memory, parseMemory),
+    },
+    limits,
   };
 }
 

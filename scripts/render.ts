@@ -9,7 +9,8 @@ import { loadSettings } from "../config/load";
 import { readStackFile } from "../config/stack-file";
 import { renderStack } from "../components/render";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
+// Like the Pulumi CLI, the stack files are read from the working directory (npm runs scripts from the project root).
+const PROJECT_DIR = process.cwd();
 const USAGE = "usage: npm run render -- --stack <name> [--out <dir>]";
 
 function parseArgs(argv: string[]): { stack: string; out: string } {

@@ -1,0 +1,192 @@
+import { ConfigError } from "../../config/errors";
+import { PRESETS } from "../../config/presets";
+import { settingsFrom, STACKS, stackSettings } from "../support/settings";
+
+function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
+  try {
+    settingsFrom(values, secretKeys);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("config was accepted");
+}
+
+describe("presets from the seeds", () => {
+  test.each([
+    ["dev", 1.0, false, "3d", "7d", "1d"],
+    ["staging", 0.5, false, "7d", "14d", "3d"],
+    ["prod", 0.1, true, "15d", "30d", "7d"],
+  ])("%s samples %p (tail %p) and keeps metrics %s, logs %s, traces %s", (env, ratio, tail, metrics, logs, traces) => {
+    const settings = stackSettings(env);
+    expect(settings.sampling.ratio).toBe(ratio);
+    expect(settings.sampling.tail.enabled).toBe(tail);
+    expect(settings.sampling.tail.latencyThreshold.milliseconds).toBe(2000);
+    expect(settings.retention.metrics.text).toBe(metrics);
+    expect(settings.retention.logs.text).toBe(logs);
+    expect(settings.retention.traces.text).toBe(traces);
+  });
+
+  test.each(STACKS)("the %s stack loads with its preset's targets", (stack) => {
+    const settings = stackSettings(stack);
+    expect(settings.target).toBe(PRESETS[settings.environment].target);
+  });
+
+  test("no default image is latest, and every image has a pinned tag", () => {
+    for (const component of Object.values(stackSettings("prod").components)) {
+      expect(component.image).toMatch(/:[^:]+$/);
+      expect(component.image).not.toMatch(/:latest$/);
+    }
+  });
+
+  test("overrides change one key and leave the preset's others", () => {
+    const settings = settingsFrom({
+      environment: "prod",
+      retention: { metrics: "30d" },
+      components: { grafana: { image: { tag: "12.3.1" }, resources: { limits: { memory: "1Gi" } } } },
+    });
+    expect(settings.retention.metrics.text).toBe("30d");
+    expect(settings.retention.logs.text).toBe("30d");
+    expect(settings.components.grafana.image).toBe("grafana/grafana:12.3.1");
+    expect(settings.components.grafana.resources.limits).toEqual({ cpu: "500m", memory: "1Gi" });
+  });
+
+  test("imageRegistry prefixes every default repository", () => {
+    const settings = settingsFrom({ environment: "dev", imageRegistry: "mirror.internal:5000" });
+    expect(settings.components.prometheus.image).toBe("mirror.internal:5000/prom/prometheus:v3.16.0");
+  });
+});
+
+describe("bad input: one message per problem, naming key, value and what is allowed", () => {
+  test("wrong type", () => {
+    expect(problemsOf({ environment: "dev", sampling: { ratio: "half" } })).toEqual([
+      'observability-stack:sampling.ratio = "half": must be a number',
+    ]);
+  });
+
+  test("unknown key, with the keys allowed there", () => {
+    expect(problemsOf({ environment: "dev", components: { promethues: {} } })).toEqual([
+      "observability-stack:components.promethues: unknown key; allowed here: prometheus, alertmanager, grafana, loki, jaeger, otelCollector, nodeExporter, cadvisor",
+    ]);
+  });
+
+  test("sampling outside 0..1", () => {
+    expect(problemsOf({ environment: "dev", sampling: { ratio: 1.5 } })).toEqual([
+      "observability-stack:sampling.ratio = 1.5: must be at most 1",
+    ]);
+    expect(problemsOf({ environment: "dev", sampling: { ratio: -0.1 } })).toEqual([
+      "observability-stack:sampling.ratio = -0.1: must be at least 0",
+    ]);
+  });
+
+  test.each(["-3d", "forever", "0d", ""])("retention %p is rejected", (value) => {
+    expect(problemsOf({ environment: "dev", retention: { logs: value } })).toEqual([
+      `observability-stack:retention.logs = ${JSON.stringify(value)}: must be a positive duration such as 30s, 12h, 7d or 1h30m`,
+    ]);
+  });
+
+  test("unknown target and environment", () => {
+    expect(problemsOf({ environment: "qa", target: "nomad" })).toEqual([
+      'observability-stack:environment = "qa": must be one of "dev", "staging", "prod"',
+      'observability-stack:target = "nomad": must be one of "docker", "kubernetes"',
+    ]);
+  });
+
+  test("memory that is not a quantity", () => {
+    expect(
+      problemsOf({ environment: "dev", components: { loki: { resources: { limits: { memory: "lots" } } } } }),
+    ).toEqual([
+      'observability-stack:components.loki.resources.limits.memory = "lots": must be a quantity such as 512Mi, 1Gi or 1.5G',
+    ]);
+  });
+
+  test("a port used twice", () => {
+    expect(problemsOf({ environment: "dev", components: { grafana: { ports: { http: 9090 } } } })).toEqual([
+      "observability-stack:components.grafana.ports.http = 9090: already used by observability-stack:components.prometheus.ports.http; each published port must be unique",
+    ]);
+  });
+
+  test("an image tag of latest", () => {
+    expect(problemsOf({ environment: "dev", components: { loki: { image: { tag: "latest" } } } })).toEqual([
+      'observability-stack:components.loki.image.tag = "latest": must be a pinned version, not latest',
+    ]);
+  });
+
+  test("several problems are all reported at once", () => {
+    const problems = problemsOf({ environment: "dev", sampling: { ratio: 2 }, retention: { traces: "-1d" }, bogus: 1 });
+    expect(problems).toHaveLength(3);
+    expect(problems.join("\n")).toMatch(/sampling\.ratio[\s\S]*retention\.traces[\s\S]*bogus: unknown key/);
+  });
+
+  test("limits over the environment's budget say by how much and which components", () => {
+    const [problem] = problemsOf({
+      environment: "dev",
+      components: { prometheus: { resources: { limits: { memory: "1Gi" } } } },
+    });
+    expect(problem).toBe(
+      "observability-stack:components.*.resources.limits: memory limits sum to 2.06 GiB, 0.56 GiB over dev's budget of 1.50 GiB; by component: prometheus 1.00 GiB, loki 0.25 GiB, grafana 0.19 GiB, jaeger 0.19 GiB, otelCollector 0.19 GiB, cadvisor 0.13 GiB, alertmanager 0.06 GiB, nodeExporter 0.06 GiB",
+    );
+  });
+
+  test("CPU over budget is reported apart from memory", () => {
+    const problems = problemsOf({
+      environment: "staging",
+      components: { loki: { resources: { limits: { cpu: "2" } } } },
+    });
+    expect(problems).toEqual([expect.stringMatching(/^observability-stack:components\.\*\.resources\.limits: CPU limits sum to 4300m, 1300m over staging's budget of 3; by component: loki 2 CPU/)]);
+  });
+
+  test("prod below its minimum", () => {
+    const problems = problemsOf({
+      environment: "prod",
+      components: { prometheus: { resources: { limits: { memory: "512Mi" } } } },
+    });
+    expect(problems).toEqual([expect.stringContaining("under prod's minimum of 4.00 GiB")]);
+  });
+
+  test("disabling components frees their budget", () => {
+    expect(() =>
+      settingsFrom({
+        environment: "dev",
+        components: { prometheus: { resources: { limits: { memory: "512Mi" } } }, cadvisor: { enabled: false } },
+      }),
+    ).not.toThrow();
+  });
+
+  test("requests above limits", () => {
+    expect(
+      problemsOf({ environment: "prod", components: { loki: { resources: { requests: { cpu: "2" } } } } }),
+    ).toEqual(['observability-stack:components.loki.resources.requests.cpu = "2": must not exceed the CPU limit 1']);
+  });
+
+  test("replicas of a component that cannot scale out, with the reason", () => {
+    expect(problemsOf({ environment: "prod", components: { prometheus: { replicas: 2 } } })).toEqual([
+      expect.stringMatching(/^observability-stack:components\.prometheus\.replicas = 2: must be 1: each replica would keep its own TSDB/),
+    ]);
+  });
+
+  test("collector replicas while tail sampling is on", () => {
+    expect(problemsOf({ environment: "prod", components: { otelCollector: { replicas: 2 } } })).toEqual([
+      expect.stringContaining("tail sampling needs every span of a trace in one collector"),
+    ]);
+    expect(() => settingsFrom({ environment: "staging", components: { otelCollector: { replicas: 2, resources: { limits: { cpu: "200m", memory: "128Mi" }, requests: { cpu: "100m", memory: "128Mi" } } } } })).not.toThrow();
+  });
+
+  test("a credential set in plain text", () => {
+    expect(problemsOf({ environment: "dev", slackWebhookUrl: "https://hooks.example/x" })).toEqual([
+      "observability-stack:slackWebhookUrl: is set in plain text; set it with `pulumi config set --secret slackWebhookUrl <value>`",
+    ]);
+  });
+
+  test("an external Sentry without a DSN", () => {
+    expect(problemsOf({ environment: "dev", sentry: { mode: "external" } })).toEqual([
+      "observability-stack:sentryDsn = (unset): is required when sentry.mode is external; set it with `pulumi config set --secret sentryDsn <dsn>`",
+    ]);
+  });
+
+  test("the error names the stack and says nothing was created", () => {
+    expect(() => settingsFrom({ environment: "dev", sampling: { ratio: 3 } })).toThrow(
+      /^Stack "test" has 1 config problem; nothing was created:\n {2}- observability-stack:sampling\.ratio/,
+    );
+  });
+});

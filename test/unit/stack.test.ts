@@ -1,0 +1,197 @@
+import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_IDS } from "../../components/definition";
+import { ObservabilityStack } from "../../components/stack";
+import { promiseOf, recordResources, RecordedResource, settle } from "../support/mocks";
+import { stackSettings } from "../support/settings";
+
+const resources = recordResources("observability-stack", "unit");
+
+async function build(stack: string) {
+  resources.length = 0;
+  const settings = stackSettings(stack);
+  const built = new ObservabilityStack("observability", {
+    settings,
+    configSecret: (key) => pulumi.secret(`value-of-${key}`),
+  });
+  await settle();
+  return { built, settings, resources: [...resources] };
+}
+
+function ofType(list: RecordedResource[], type: string) {
+  return list.filter((resource) => resource.type === type);
+}
+
+describe("dev on Docker", () => {
+  let list: RecordedResource[];
+  let stack: ObservabilityStack;
+  beforeAll(async () => {
+    ({ resources: list, built: stack } = await build("dev"));
+  });
+
+  const containers = () => ofType(list, "docker:index/container:Container");
+  const container = (name: string) => containers().find((c) => c.name === name)!.inputs as Record<string, any>;
+
+  test("one container per component, on one network", () => {
+    expect(containers().map((c) => c.name).sort()).toEqual(
+      ["alertmanager", "cadvisor", "grafana", "jaeger", "loki", "node-exporter", "otel-collector", "prometheus"],
+    );
+    expect(ofType(list, "docker:index/network:Network")).toHaveLength(1);
+    for (const c of containers()) {
+      expect((c.inputs.networksAdvanced as any[])[0].aliases).toEqual([c.name]);
+    }
+  });
+
+  test("every container has memory and CPU limits, no swap, a health check, a restart policy and log rotation", () => {
+    for (const c of containers()) {
+      const inputs = c.inputs as Record<string, any>;
+      expect(inputs.memory).toBeGreaterThan(0);
+      expect(inputs.memorySwap).toBe(inputs.memory);
+      expect(Number(inputs.cpus)).toBeGreaterThan(0);
+      expect(inputs.healthcheck.tests[0]).toBe("CMD");
+      expect(inputs.restart).toBe("unless-stopped");
+      expect(inputs.logOpts).toEqual({ "max-size": "10m", "max-file": "3" });
+    }
+  });
+
+  test("published ports bind to 127.0.0.1", () => {
+    const ports = containers().flatMap((c) => (c.inputs.ports as any[]) ?? []);
+    expect(ports.map((p) => p.external).sort((a, b) => a - b)).toEqual([3000, 3100, 4317, 4318, 9090, 9093, 16686]);
+    for (const port of ports) expect(port.ip).toBe("127.0.0.1");
+  });
+
+  test("stateful services keep data on named volumes", () => {
+    expect(ofType(list, "docker:index/volume:Volume").map((v) => v.name).sort()).toEqual([
+      "alertmanager-data",
+      "grafana-data",
+      "jaeger-data",
+      "loki-data",
+      "prometheus-data",
+    ]);
+  });
+
+  test("Prometheus keeps dev's 3 days of metrics", () => {
+    expect(container("prometheus").command).toContain("--storage.tsdb.retention.time=3d");
+  });
+
+  test("Prometheus's config reaches it and scrapes every component", () => {
+    const upload = (container("prometheus").uploads as any[]).find((u) => u.file.endsWith("prometheus.yml"));
+    for (const target of ["prometheus:9090", "alertmanager:9093", "grafana:3000", "loki:3100", "jaeger:8888", "otel-collector:8888", "node-exporter:9100", "cadvisor:8080"]) {
+      expect(upload.content).toContain(`- ${target}`);
+    }
+  });
+
+  test("Loki and Jaeger get dev's log and trace retention", () => {
+    const loki = (container("loki").uploads as any[])[0].content;
+    expect(loki).toContain("retention_period: 168h");
+    const jaeger = (container("jaeger").uploads as any[]).find((u) => u.file.endsWith("config.yml")).content;
+    expect(jaeger).toContain("spans: 24h");
+  });
+
+  test("Grafana's admin password comes from random and stays secret", async () => {
+    expect(ofType(list, "random:index/randomPassword:RandomPassword")).toHaveLength(1);
+    expect(pulumi.Output.isInstance(stack.grafanaAdminPassword)).toBe(true);
+    const isSecret = await (stack.grafanaAdminPassword as any).isSecret;
+    expect(isSecret).toBe(true);
+  });
+
+  test("URLs of the four UIs", async () => {
+    expect(await promiseOf(stack.urls.grafana)).toBe("http://127.0.0.1:3000");
+    expect(Object.keys(stack.urls).sort()).toEqual(["alertmanager", "grafana", "jaeger", "prometheus"]);
+  });
+
+  test("every Docker resource uses the explicit provider of the built plugin version", () => {
+    const providers = ofType(list, "pulumi:providers:docker");
+    expect(providers).toHaveLength(1);
+  });
+});
+
+describe("prod on Kubernetes", () => {
+  let list: RecordedResource[];
+  beforeAll(async () => {
+    ({ resources: list } = await build("prod"));
+  });
+  const workloads = () =>
+    list.filter((r) => ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet"].includes(r.type));
+  const podSpec = (name: string) => (workloads().find((w) => w.name === name)!.inputs as any).spec.template.spec;
+
+  test("a workload and a Service per component", () => {
+    expect(workloads()).toHaveLength(COMPONENT_IDS.length);
+    expect(ofType(list, "kubernetes:core/v1:Service")).toHaveLength(COMPONENT_IDS.length);
+  });
+
+  test("stateful services are StatefulSets with PVCs; node agents are DaemonSets", () => {
+    const kinds = Object.fromEntries(workloads().map((w) => [w.name, w.type.split(":").pop()]));
+    expect(kinds).toEqual({
+      prometheus: "StatefulSet",
+      alertmanager: "StatefulSet",
+      grafana: "StatefulSet",
+      loki: "StatefulSet",
+      jaeger: "StatefulSet",
+      "otel-collector": "Deployment",
+      "node-exporter": "DaemonSet",
+      cadvisor: "DaemonSet",
+    });
+    const prometheus = workloads().find((w) => w.name === "prometheus")!.inputs as any;
+    expect(prometheus.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("100Gi");
+  });
+
+  test("every container has requests, limits, liveness and readiness probes", () => {
+    for (const workload of workloads()) {
+      const [container] = (workload.inputs as any).spec.template.spec.containers;
+      expect(container.resources.requests.cpu).toBeDefined();
+      expect(container.resources.limits.memory).toBeDefined();
+      expect(container.livenessProbe.httpGet.path).toMatch(/^\//);
+      expect(container.readinessProbe.httpGet.port).toBeGreaterThan(0);
+    }
+  });
+
+  test("services in the stack namespace run as non-root with a read-only root where the image allows", () => {
+    for (const name of ["prometheus", "alertmanager", "loki", "jaeger", "otel-collector"]) {
+      const spec = podSpec(name);
+      expect(spec.securityContext.runAsNonRoot).toBe(true);
+      expect(spec.containers[0].securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+      });
+    }
+  });
+
+  test("the stack namespace enforces restricted Pod Security; host agents have their own", () => {
+    const namespaces = ofType(list, "kubernetes:core/v1:Namespace").map((n) => (n.inputs as any).metadata);
+    expect(namespaces.map((m) => [m.name, m.labels["pod-security.kubernetes.io/enforce"]])).toEqual([
+      ["observability", "restricted"],
+      ["observability-host", "privileged"],
+    ]);
+  });
+
+  test("Prometheus keeps prod's 15 days and may discover the host agents", () => {
+    expect(podSpec("prometheus").containers[0].args).toContain("--storage.tsdb.retention.time=15d");
+    expect(ofType(list, "kubernetes:rbac.authorization.k8s.io/v1:Role")).toHaveLength(1);
+  });
+
+  test("the collector tail-samples: every error and every trace over 2 s", () => {
+    const config = ofType(list, "kubernetes:core/v1:ConfigMap").find((c) => c.name === "otel-collector-config")!;
+    const text = (config.inputs as any).data["config.yml"];
+    expect(text).toContain("tail_sampling:");
+    expect(text).toContain("threshold_ms: 2000");
+    expect(text).toContain("sampling_percentage: 10");
+  });
+
+  test("selectors leave out the version label", () => {
+    for (const workload of workloads()) {
+      const selector = (workload.inputs as any).spec.selector.matchLabels;
+      expect(Object.keys(selector).sort()).toEqual(["app.kubernetes.io/instance", "app.kubernetes.io/name"]);
+    }
+  });
+
+  test("Grafana's password reaches it through a Secret, never in plain text", () => {
+    const secret = ofType(list, "kubernetes:core/v1:Secret").find((s) => s.name === "grafana-secret")!;
+    // The engine receives the whole stringData wrapped as a secret value.
+    const stringData = (secret.inputs as any).stringData;
+    expect(stringData[pulumi.runtime.specialSigKey]).toBe(pulumi.runtime.specialSecretSig);
+    expect(Object.keys(stringData.value)).toEqual(["GF_SECURITY_ADMIN_PASSWORD"]);
+    const env = podSpec("grafana").containers[0].env as any[];
+    expect(env.find((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD").valueFrom.secretKeyRef.key).toBe("GF_SECURITY_ADMIN_PASSWORD");
+  });
+});
