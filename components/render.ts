@@ -22,11 +22,16 @@ function componentManifest(spec: ServiceSpec) {
     workload: spec.workload,
     replicas: spec.replicas,
     ports: Object.fromEntries(
-      spec.ports.map((port) => [port.name, { container: port.containerPort, published: port.publishedPort ?? null }]),
+      spec.ports.map((port) => [
+        port.name,
+        { container: port.containerPort, published: port.publishedPort ?? null },
+      ]),
     ),
     resources: spec.resources,
     storage: spec.dataVolume?.size ?? null,
-    secretEnv: Object.fromEntries(Object.entries(spec.secretEnv).map(([key, ref]) => [key, secretPlaceholder(ref)])),
+    secretEnv: Object.fromEntries(
+      Object.entries(spec.secretEnv).map(([key, ref]) => [key, secretPlaceholder(ref)]),
+    ),
   };
 }
 
@@ -49,14 +54,16 @@ export function renderManifest(settings: Settings, specs: ServiceSpec[]) {
       traces: settings.retention.traces.text,
     },
     budget: {
-      memory: { used: formatGibibytes(budget.memory.used), percentOfMax: budget.memory.percentOfMax ?? null },
+      memory: {
+        used: formatGibibytes(budget.memory.used),
+        percentOfMax: budget.memory.percentOfMax ?? null,
+      },
       cpu: { used: formatCpu(budget.cpu.used), percentOfMax: budget.cpu.percentOfMax ?? null },
     },
     rulePacks: settings.rules.packs,
-    components: Object.fromEntries(specs.map((spec) => [spec.id, componentManifest(spec)])) as Record<
-      ComponentId,
-      ReturnType<typeof componentManifest>
-    >,
+    components: Object.fromEntries(
+      specs.map((spec) => [spec.id, componentManifest(spec)]),
+    ) as Record<ComponentId, ReturnType<typeof componentManifest>>,
   };
 }
 

@@ -79,7 +79,11 @@ export type ServiceSpecParts = Partial<
 >;
 
 /** The parts every spec shares, from the component's definition and settings. */
-export function baseSpec(settings: Settings, id: ComponentId, parts: ServiceSpecParts): ServiceSpec {
+export function baseSpec(
+  settings: Settings,
+  id: ComponentId,
+  parts: ServiceSpecParts,
+): ServiceSpec {
   const definition = CATALOG[id];
   const component: ComponentSettings = settings.components[id];
   const containerPort = (name: string) => definition.ports[name].port;

@@ -20,7 +20,11 @@ export interface ObservabilityStackArgs {
   configSecret: (key: string) => pulumi.Output<string>;
 }
 
-type ServiceClass = new (name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) => ServiceComponent;
+type ServiceClass = new (
+  name: string,
+  args: ServiceArgs,
+  opts?: pulumi.ComponentResourceOptions,
+) => ServiceComponent;
 
 const SERVICE_CLASSES: Record<ComponentId, ServiceClass> = {
   prometheus: Prometheus,
@@ -47,11 +51,16 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       settings.target === "docker"
         ? new DockerPlatform("docker", { settings }, { parent: this })
         : new KubernetesPlatform("kubernetes", { settings }, { parent: this });
-    const secrets: SecretResolver = (ref: SecretRef) => pulumi.secret(args.configSecret(ref.secret));
+    const secrets: SecretResolver = (ref: SecretRef) =>
+      pulumi.secret(args.configSecret(ref.secret));
     this.services = {};
     for (const component of Object.values(settings.components).filter((c) => c.enabled)) {
       const Service = SERVICE_CLASSES[component.id];
-      this.services[component.id] = new Service(component.id, { settings, platform: this.platform, secrets }, { parent: this });
+      this.services[component.id] = new Service(
+        component.id,
+        { settings, platform: this.platform, secrets },
+        { parent: this },
+      );
     }
     this.urls = userFacingUrls(this.services);
     const grafana = this.services.grafana;
@@ -70,6 +79,8 @@ function userFacingUrls(services: Partial<Record<ComponentId, ServiceComponent>>
     jaeger: pick("jaeger", "ui"),
   };
   return Object.fromEntries(
-    Object.entries(urls).filter((entry): entry is [string, pulumi.Output<string>] => entry[1] !== undefined),
+    Object.entries(urls).filter(
+      (entry): entry is [string, pulumi.Output<string>] => entry[1] !== undefined,
+    ),
   );
 }

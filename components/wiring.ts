@@ -42,6 +42,11 @@ export function wiring(settings: Settings): Edge[] {
   return edges;
 }
 
-export function hasEdge(settings: Settings, from: ComponentId, to: ComponentId, purpose: Edge["purpose"]) {
+export function hasEdge(
+  settings: Settings,
+  from: ComponentId,
+  to: ComponentId,
+  purpose: Edge["purpose"],
+) {
   return wiring(settings).some((e) => e.from === from && e.to === to && e.purpose === purpose);
 }

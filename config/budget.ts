@@ -66,7 +66,8 @@ export function budgetUse(environment: Environment, components: ComponentSetting
 }
 
 function largest(use: ResourceUse, dimension: "memory" | "cpu"): string {
-  const format = dimension === "memory" ? formatGibibytes : (value: number) => `${formatCpu(value)} CPU`;
+  const format =
+    dimension === "memory" ? formatGibibytes : (value: number) => `${formatCpu(value)} CPU`;
   return [...use.perComponent]
     .sort((a, b) => b[dimension] - a[dimension])
     .map((entry) => `${entry.id} ${format(entry[dimension])}`)

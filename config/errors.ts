@@ -66,7 +66,8 @@ export function describeSchemaIssues(schema: z.ZodType, issues: z.core.$ZodIssue
     if (issue.code === "unrecognized_keys") {
       const allowed = allowedKeys(schema, issue.path);
       return issue.keys.map(
-        (key) => `${configKey([...issue.path, key])}: unknown key; allowed here: ${allowed.join(", ")}`,
+        (key) =>
+          `${configKey([...issue.path, key])}: unknown key; allowed here: ${allowed.join(", ")}`,
       );
     }
     return [problem(issue.path, issue.input, describeIssue(issue))];

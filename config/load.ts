@@ -43,7 +43,10 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
   const target = config.target ?? preset.target;
   const overrides = (config.components ?? {}) as Partial<Record<ComponentId, ComponentOverride>>;
   const components = Object.fromEntries(
-    COMPONENT_IDS.map((id) => [id, resolveComponent(id, preset, overrides[id], config.imageRegistry)]),
+    COMPONENT_IDS.map((id) => [
+      id,
+      resolveComponent(id, preset, overrides[id], config.imageRegistry),
+    ]),
   ) as Record<ComponentId, ComponentSettings>;
   return {
     project: raw.project,
@@ -74,13 +77,17 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
     rules: {
       packs: RULE_PACK_NAMES.filter((name) => config.rules?.packs?.[name] ?? true),
       overrides: Object.fromEntries(
-        Object.entries(config.rules?.overrides ?? {}).filter(([, override]) => override !== undefined),
+        Object.entries(config.rules?.overrides ?? {}).filter(
+          ([, override]) => override !== undefined,
+        ),
       ) as RuleSettings["overrides"],
     },
     alerting: {
       slack: config.slackWebhookUrl === undefined ? undefined : { secret: "slackWebhookUrl" },
-      pagerduty: config.pagerdutyRoutingKey === undefined ? undefined : { secret: "pagerdutyRoutingKey" },
-      deadMansSwitch: config.deadMansSwitchUrl === undefined ? undefined : { secret: "deadMansSwitchUrl" },
+      pagerduty:
+        config.pagerdutyRoutingKey === undefined ? undefined : { secret: "pagerdutyRoutingKey" },
+      deadMansSwitch:
+        config.deadMansSwitchUrl === undefined ? undefined : { secret: "deadMansSwitchUrl" },
     },
   };
 }
@@ -101,7 +108,9 @@ function resolveComponent(
   const defaults = preset.resources[id];
   const repository =
     override?.image?.repository ??
-    (imageRegistry ? `${imageRegistry}/${definition.image.repository}` : definition.image.repository);
+    (imageRegistry
+      ? `${imageRegistry}/${definition.image.repository}`
+      : definition.image.repository);
   const publishedPorts = Object.fromEntries(
     Object.entries(definition.ports).map(([name, port]) => [
       name,
@@ -122,14 +131,18 @@ function resolveComponent(
 }
 
 /** A lowered limit pulls the preset's request down with it; an explicit request is kept as given. */
-function resolveResources(defaults: ResourcesText, override: ComponentOverride["resources"]): ResourcesText {
+function resolveResources(
+  defaults: ResourcesText,
+  override: ComponentOverride["resources"],
+): ResourcesText {
   const limits = { ...defaults.limits, ...override?.limits };
   const capped = (request: string, limit: string, parse: (text: string) => number | undefined) =>
     parse(request)! > parse(limit)! ? limit : request;
   return {
     requests: {
       cpu: override?.requests?.cpu ?? capped(defaults.requests.cpu, limits.cpu, parseCpu),
-      memory: override?.requests?.memory ?? capped(defaults.requests.memory, limits.memory, parseMemory),
+      memory:
+        override?.requests?.memory ?? capped(defaults.requests.memory, limits.memory, parseMemory),
     },
     limits,
   };
@@ -151,10 +164,18 @@ function requestsWithinLimits(component: ComponentSettings): string[] {
   const path = ["components", component.id, "resources", "requests"];
   const problems: string[] = [];
   if (parseMemory(requests.memory)! > parseMemory(limits.memory)!) {
-    problems.push(problem([...path, "memory"], requests.memory, `must not exceed the memory limit ${limits.memory}`));
+    problems.push(
+      problem(
+        [...path, "memory"],
+        requests.memory,
+        `must not exceed the memory limit ${limits.memory}`,
+      ),
+    );
   }
   if (parseCpu(requests.cpu)! > parseCpu(limits.cpu)!) {
-    problems.push(problem([...path, "cpu"], requests.cpu, `must not exceed the CPU limit ${limits.cpu}`));
+    problems.push(
+      problem([...path, "cpu"], requests.cpu, `must not exceed the CPU limit ${limits.cpu}`),
+    );
   }
   return problems;
 }
@@ -191,7 +212,11 @@ function duplicatePorts(components: ComponentSettings[]): string[] {
       const owner = owners.get(port);
       if (owner) {
         problems.push(
-          problem(key.split("."), port, `already used by observability-stack:${owner}; each published port must be unique`),
+          problem(
+            key.split("."),
+            port,
+            `already used by observability-stack:${owner}; each published port must be unique`,
+          ),
         );
       } else {
         owners.set(port, key);

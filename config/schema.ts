@@ -33,9 +33,9 @@ const port = z.int().min(1).max(65535);
 const dnsLabel = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "must be a DNS label (a-z, 0-9, -)" });
-const imageRepository = z
-  .string()
-  .regex(/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/, { error: "must be an image repository such as prom/prometheus" });
+const imageRepository = z.string().regex(/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/, {
+  error: "must be an image repository such as prom/prometheus",
+});
 const imageTag = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "must be an image tag" })
@@ -56,7 +56,9 @@ function componentOverride(id: ComponentId) {
     resources: z
       .strictObject({ requests: resource.optional(), limits: resource.optional() })
       .optional(),
-    ports: z.strictObject(Object.fromEntries(portNames.map((name) => [name, port.optional()]))).optional(),
+    ports: z
+      .strictObject(Object.fromEntries(portNames.map((name) => [name, port.optional()])))
+      .optional(),
     storage: memoryText.optional(),
   });
 }
@@ -72,8 +74,12 @@ const alertOverride = z.strictObject({
 const alertNames = RULE_PACKS.flatMap((pack) => alertsOf(pack).map((alert) => alert.alert));
 
 const rulesConfig = z.strictObject({
-  packs: z.strictObject(Object.fromEntries(RULE_PACK_NAMES.map((name) => [name, z.boolean().optional()]))).optional(),
-  overrides: z.strictObject(Object.fromEntries(alertNames.map((name) => [name, alertOverride.optional()]))).optional(),
+  packs: z
+    .strictObject(Object.fromEntries(RULE_PACK_NAMES.map((name) => [name, z.boolean().optional()])))
+    .optional(),
+  overrides: z
+    .strictObject(Object.fromEntries(alertNames.map((name) => [name, alertOverride.optional()])))
+    .optional(),
 });
 
 export const stackConfigSchema = z.strictObject({
@@ -81,13 +87,18 @@ export const stackConfigSchema = z.strictObject({
   target: z.enum(TARGETS).optional(),
   imageRegistry: z
     .string()
-    .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, { error: "must be a registry host such as registry.example.com:5000" })
+    .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, {
+      error: "must be a registry host such as registry.example.com:5000",
+    })
     .optional(),
   sampling: z
     .strictObject({
       ratio: z.number().min(0).max(1).optional(),
       tail: z
-        .strictObject({ enabled: z.boolean().optional(), latencyThreshold: durationText.optional() })
+        .strictObject({
+          enabled: z.boolean().optional(),
+          latencyThreshold: durationText.optional(),
+        })
         .optional(),
     })
     .optional(),
@@ -99,7 +110,9 @@ export const stackConfigSchema = z.strictObject({
     })
     .optional(),
   components: z
-    .strictObject(Object.fromEntries(COMPONENT_IDS.map((id) => [id, componentOverride(id).optional()])))
+    .strictObject(
+      Object.fromEntries(COMPONENT_IDS.map((id) => [id, componentOverride(id).optional()])),
+    )
     .optional(),
   docker: z.strictObject({ bindAddress: ipv4.optional() }).optional(),
   kubernetes: z

@@ -14,7 +14,9 @@ export function readStackFile(projectDir: string, stack: string): RawStackConfig
       .filter((name): name is string => name !== undefined);
     throw new ConfigError(stack, [`no stack file ${file}; stacks here: ${known.join(", ")}`]);
   }
-  const document = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const document = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as {
+    config?: Record<string, unknown>;
+  };
   return fromConfigMap(stack, document.config ?? {});
 }
 

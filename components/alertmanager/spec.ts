@@ -16,7 +16,12 @@ export function alertmanagerSpec(settings: Settings): ServiceSpec {
       "--cluster.listen-address=",
     ],
     configFiles: [
-      { dir: CONFIG_DIR, file: CONFIG_FILE, renderPath: "alertmanager/alertmanager.yml", content: toYaml(config) },
+      {
+        dir: CONFIG_DIR,
+        file: CONFIG_FILE,
+        renderPath: "alertmanager/alertmanager.yml",
+        content: toYaml(config),
+      },
     ],
     secretFiles,
   });

@@ -25,12 +25,24 @@ export function renderJaegerConfig(settings: Settings) {
     service: {
       extensions: ["jaeger_storage", "jaeger_query", "remote_sampling", "healthcheckv2"],
       pipelines: {
-        traces: { receivers: ["otlp"], processors: ["batch"], exporters: ["jaeger_storage_exporter"] },
+        traces: {
+          receivers: ["otlp"],
+          processors: ["batch"],
+          exporters: ["jaeger_storage_exporter"],
+        },
       },
       telemetry: {
         metrics: {
           level: "detailed",
-          readers: [{ pull: { exporter: { prometheus: { host: "0.0.0.0", port: CATALOG.jaeger.ports.metrics.port } } } }],
+          readers: [
+            {
+              pull: {
+                exporter: {
+                  prometheus: { host: "0.0.0.0", port: CATALOG.jaeger.ports.metrics.port },
+                },
+              },
+            },
+          ],
         },
       },
     },
@@ -54,7 +66,12 @@ export function renderJaegerConfig(settings: Settings) {
       },
     },
     receivers: {
-      otlp: { protocols: { grpc: { endpoint: listen("otlpGrpc") }, http: { endpoint: listen("otlpHttp") } } },
+      otlp: {
+        protocols: {
+          grpc: { endpoint: listen("otlpGrpc") },
+          http: { endpoint: listen("otlpHttp") },
+        },
+      },
     },
     processors: { batch: {} },
     exporters: { jaeger_storage_exporter: { trace_storage: STORE } },
@@ -65,7 +82,12 @@ export function jaegerSpec(settings: Settings): ServiceSpec {
   return baseSpec(settings, "jaeger", {
     args: [`--config=${CONFIG_DIR}/config.yml`],
     configFiles: [
-      { dir: CONFIG_DIR, file: "config.yml", renderPath: "jaeger/config.yml", content: toYaml(renderJaegerConfig(settings)) },
+      {
+        dir: CONFIG_DIR,
+        file: "config.yml",
+        renderPath: "jaeger/config.yml",
+        content: toYaml(renderJaegerConfig(settings)),
+      },
       {
         dir: CONFIG_DIR,
         file: "sampling.json",

@@ -20,7 +20,9 @@ export function renderLokiConfig(settings: Settings) {
       path_prefix: data,
       replication_factor: 1,
       ring: { kvstore: { store: "inmemory" } },
-      storage: { filesystem: { chunks_directory: `${data}/chunks`, rules_directory: `${data}/rules` } },
+      storage: {
+        filesystem: { chunks_directory: `${data}/chunks`, rules_directory: `${data}/rules` },
+      },
     },
     schema_config: {
       configs: [
@@ -51,7 +53,12 @@ export function lokiSpec(settings: Settings): ServiceSpec {
   return baseSpec(settings, "loki", {
     args: [`-config.file=${CONFIG_DIR}/loki.yml`],
     configFiles: [
-      { dir: CONFIG_DIR, file: "loki.yml", renderPath: "loki/loki.yml", content: toYaml(renderLokiConfig(settings)) },
+      {
+        dir: CONFIG_DIR,
+        file: "loki.yml",
+        renderPath: "loki/loki.yml",
+        content: toYaml(renderLokiConfig(settings)),
+      },
     ],
   });
 }

@@ -26,7 +26,11 @@ export function samplingProcessor(settings: Settings): Record<string, unknown> {
           type: "latency",
           latency: { threshold_ms: tail.latencyThreshold.milliseconds },
         },
-        { name: "baseline", type: "probabilistic", probabilistic: { sampling_percentage: percentage } },
+        {
+          name: "baseline",
+          type: "probabilistic",
+          probabilistic: { sampling_percentage: percentage },
+        },
       ],
     },
   };
@@ -51,8 +55,15 @@ export function renderCollectorConfig(settings: Settings) {
   const pipelines: Record<string, unknown> = {};
   const receivers = ["otlp"];
   if (hasEdge(settings, "otelCollector", "jaeger", "traces")) {
-    exporters["otlp_grpc/jaeger"] = { endpoint: serviceAddress("jaeger", "otlpGrpc"), tls: { insecure: true } };
-    pipelines.traces = { receivers, processors: [...common, samplerName, "batch"], exporters: ["otlp_grpc/jaeger"] };
+    exporters["otlp_grpc/jaeger"] = {
+      endpoint: serviceAddress("jaeger", "otlpGrpc"),
+      tls: { insecure: true },
+    };
+    pipelines.traces = {
+      receivers,
+      processors: [...common, samplerName, "batch"],
+      exporters: ["otlp_grpc/jaeger"],
+    };
   }
   if (hasEdge(settings, "otelCollector", "loki", "logs")) {
     exporters["otlp_http/loki"] = { endpoint: `http://${serviceAddress("loki", "http")}/otlp` };
@@ -63,7 +74,11 @@ export function renderCollectorConfig(settings: Settings) {
       endpoint: `http://${serviceAddress("prometheus", "http")}/api/v1/write`,
       resource_to_telemetry_conversion: { enabled: true },
     };
-    pipelines.metrics = { receivers, processors: [...common, "batch"], exporters: ["prometheusremotewrite"] };
+    pipelines.metrics = {
+      receivers,
+      processors: [...common, "batch"],
+      exporters: ["prometheusremotewrite"],
+    };
   }
   if (Object.keys(pipelines).length === 0) {
     // Every store is disabled: keep the collector valid and say what it drops.
@@ -72,7 +87,12 @@ export function renderCollectorConfig(settings: Settings) {
   }
   return {
     receivers: {
-      otlp: { protocols: { grpc: { endpoint: listen("otlpGrpc") }, http: { endpoint: listen("otlpHttp") } } },
+      otlp: {
+        protocols: {
+          grpc: { endpoint: listen("otlpGrpc") },
+          http: { endpoint: listen("otlpHttp") },
+        },
+      },
     },
     processors: {
       // Percentages of the container's memory limit, so the limit is stated once.
@@ -89,7 +109,13 @@ export function renderCollectorConfig(settings: Settings) {
       telemetry: {
         metrics: {
           readers: [
-            { pull: { exporter: { prometheus: { host: "0.0.0.0", port: CATALOG.otelCollector.ports.metrics.port } } } },
+            {
+              pull: {
+                exporter: {
+                  prometheus: { host: "0.0.0.0", port: CATALOG.otelCollector.ports.metrics.port },
+                },
+              },
+            },
           ],
         },
       },

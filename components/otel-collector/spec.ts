@@ -10,7 +10,12 @@ export function otelCollectorSpec(settings: Settings): ServiceSpec {
     args: [`--config=${CONFIG_DIR}/config.yml`],
     secretEnv: settings.sentry.mode === "external" ? { SENTRY_DSN: settings.sentry.dsn } : {},
     configFiles: [
-      { dir: CONFIG_DIR, file: "config.yml", renderPath: "otel-collector/config.yml", content: toYaml(renderCollectorConfig(settings)) },
+      {
+        dir: CONFIG_DIR,
+        file: "config.yml",
+        renderPath: "otel-collector/config.yml",
+        content: toYaml(renderCollectorConfig(settings)),
+      },
     ],
   });
 }

@@ -16,7 +16,14 @@ export function memoryMiB(quantity: string): number {
 }
 
 export function healthCheckCommand(spec: ServiceSpec): string[] {
-  return ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${spec.health.port}${spec.health.path}`];
+  return [
+    "CMD",
+    "wget",
+    "-q",
+    "-O",
+    "/dev/null",
+    `http://127.0.0.1:${spec.health.port}${spec.health.path}`,
+  ];
 }
 
 /**
@@ -34,7 +41,11 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
     this.prefix = `obs-${args.settings.stack}`;
     this.bindAddress = args.settings.docker.bindAddress;
     // The engine runs the provider plugin built for this exact version (see versions.json).
-    this.provider = new docker.Provider(`${name}-provider`, {}, { parent: this, version: versions.pulumi.plugins.docker });
+    this.provider = new docker.Provider(
+      `${name}-provider`,
+      {},
+      { parent: this, version: versions.pulumi.plugins.docker },
+    );
     this.network = new docker.Network(
       `${name}-network`,
       { name: this.prefix, driver: "bridge", labels: this.labels() },
@@ -55,13 +66,16 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
     const volume = spec.dataVolume
       ? new docker.Volume(
           `${spec.name}-${spec.dataVolume.name}`,
-          { name: `${this.prefix}-${spec.name}-${spec.dataVolume.name}`, labels: this.labels(spec.name) },
+          {
+            name: `${this.prefix}-${spec.name}-${spec.dataVolume.name}`,
+            labels: this.labels(spec.name),
+          },
           { ...opts, retainOnDelete: false },
         )
       : undefined;
     const memory = memoryMiB(spec.resources.limits.memory);
-    const secretEnvs = Object.entries(spec.secretEnv).map(([key, ref]) =>
-      pulumi.interpolate`${key}=${secrets(ref)}`,
+    const secretEnvs = Object.entries(spec.secretEnv).map(
+      ([key, ref]) => pulumi.interpolate`${key}=${secrets(ref)}`,
     );
     const container = new docker.Container(
       spec.name,
@@ -81,7 +95,10 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
           })),
         uploads: [
           ...spec.configFiles.map((file) => ({ file: mountPath(file), content: file.content })),
-          ...spec.secretFiles.map((file) => ({ file: file.mountPath, content: secrets(file.secret) })),
+          ...spec.secretFiles.map((file) => ({
+            file: file.mountPath,
+            content: secrets(file.secret),
+          })),
         ],
         volumes: [
           ...(volume && spec.dataVolume
@@ -120,7 +137,10 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
         .filter((port) => port.publishedPort !== undefined)
         .map((port) => [
           port.name,
-          container.name.apply(() => `http://${this.bindAddress === "0.0.0.0" ? "127.0.0.1" : this.bindAddress}:${port.publishedPort}`),
+          container.name.apply(
+            () =>
+              `http://${this.bindAddress === "0.0.0.0" ? "127.0.0.1" : this.bindAddress}:${port.publishedPort}`,
+          ),
         ]),
     );
     return { endpoints };

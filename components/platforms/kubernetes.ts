@@ -50,12 +50,22 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     const partOf = { "app.kubernetes.io/part-of": PART_OF };
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: args.settings.kubernetes.namespace, labels: { ...partOf, ...podSecurityLabels("restricted") } } },
+      {
+        metadata: {
+          name: args.settings.kubernetes.namespace,
+          labels: { ...partOf, ...podSecurityLabels("restricted") },
+        },
+      },
       { parent: this },
     );
     this.hostNamespace = new k8s.core.v1.Namespace(
       `${name}-host-namespace`,
-      { metadata: { name: hostAgentNamespace(args.settings), labels: { ...partOf, ...podSecurityLabels("privileged") } } },
+      {
+        metadata: {
+          name: hostAgentNamespace(args.settings),
+          labels: { ...partOf, ...podSecurityLabels("privileged") },
+        },
+      },
       { parent: this },
     );
     this.registerOutputs({ namespace: this.namespace.metadata.name });
@@ -63,7 +73,9 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
 
   deploy(spec: ServiceSpec, secrets: SecretResolver, parent: pulumi.Resource): DeployedService {
     const opts = { parent };
-    const namespace = isHostAgent(spec) ? this.hostNamespace.metadata.name : this.namespace.metadata.name;
+    const namespace = isHostAgent(spec)
+      ? this.hostNamespace.metadata.name
+      : this.namespace.metadata.name;
     const labels = standardLabels(spec, this.settings.stack);
     const metadata = { name: spec.name, namespace, labels };
 
@@ -73,14 +85,20 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
             `${spec.name}-config`,
             {
               metadata: { ...metadata, name: `${spec.name}-config` },
-              data: Object.fromEntries(spec.configFiles.map((file) => [configKey(file), file.content])),
+              data: Object.fromEntries(
+                spec.configFiles.map((file) => [configKey(file), file.content]),
+              ),
             },
             opts,
           )
         : undefined;
     const secretData: Record<string, pulumi.Output<string>> = {
-      ...Object.fromEntries(Object.entries(spec.secretEnv).map(([key, ref]) => [key, secrets(ref)])),
-      ...Object.fromEntries(spec.secretFiles.map((file) => [basename(file.mountPath), secrets(file.secret)])),
+      ...Object.fromEntries(
+        Object.entries(spec.secretEnv).map(([key, ref]) => [key, secrets(ref)]),
+      ),
+      ...Object.fromEntries(
+        spec.secretFiles.map((file) => [basename(file.mountPath), secrets(file.secret)]),
+      ),
     };
     const secret =
       Object.keys(secretData).length > 0
@@ -104,7 +122,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         const name = volumeName("config", dir);
         volumes.push({
           name,
-          configMap: { name: configMap.metadata.name, items: files.map((file) => ({ key: configKey(file), path: file.file })) },
+          configMap: {
+            name: configMap.metadata.name,
+            items: files.map((file) => ({ key: configKey(file), path: file.file })),
+          },
         });
         mounts.push({ name, mountPath: dir, readOnly: true });
       }
@@ -112,7 +133,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     if (secret) {
       for (const [dir, files] of groupByDir(spec.secretFiles, (file) => dirname(file.mountPath))) {
         const name = volumeName("secret", dir);
-        const items = files.map((file) => ({ key: basename(file.mountPath), path: basename(file.mountPath) }));
+        const items = files.map((file) => ({
+          key: basename(file.mountPath),
+          path: basename(file.mountPath),
+        }));
         volumes.push({ name, secret: { secretName: secret.metadata.name, items } });
         mounts.push({ name, mountPath: dir, readOnly: true });
       }
@@ -124,7 +148,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     if (spec.dataVolume && spec.workload !== "statefulset") {
       volumes.push({ name: spec.dataVolume.name, emptyDir: {} });
     }
-    if (spec.dataVolume) mounts.push({ name: spec.dataVolume.name, mountPath: spec.dataVolume.mountPath });
+    if (spec.dataVolume)
+      mounts.push({ name: spec.dataVolume.name, mountPath: spec.dataVolume.mountPath });
 
     const env = [
       ...Object.entries(spec.env).map(([name, value]) => ({ name, value })),
@@ -137,7 +162,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     const template: k8s.types.input.core.v1.PodTemplateSpec = {
       metadata: {
         labels,
-        annotations: { "observability-stack/config-hash": contentHash(spec.configFiles.map((file) => mountPath(file) + file.content)) },
+        annotations: {
+          "observability-stack/config-hash": contentHash(
+            spec.configFiles.map((file) => mountPath(file) + file.content),
+          ),
+        },
       },
       spec: {
         serviceAccountName: serviceAccount.metadata.name,
@@ -156,7 +185,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
               protocol: port.protocol.toUpperCase(),
             })),
             volumeMounts: mounts,
-            resources: { requests: { ...spec.resources.requests }, limits: { ...spec.resources.limits } },
+            resources: {
+              requests: { ...spec.resources.requests },
+              limits: { ...spec.resources.limits },
+            },
             readinessProbe: probe(spec, 3),
             livenessProbe: { ...probe(spec, 6), initialDelaySeconds: 30 },
             securityContext: containerSecurityContext(spec),
@@ -186,7 +218,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     const endpoints = Object.fromEntries(
       spec.ports
         .filter((port) => port.publishedPort !== undefined)
-        .map((port) => [port.name, pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc:${port.containerPort}`]),
+        .map((port) => [
+          port.name,
+          pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc:${port.containerPort}`,
+        ]),
     );
     return { endpoints };
   }
@@ -201,7 +236,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     const matchLabels = { matchLabels: selector };
     switch (spec.workload) {
       case "daemonset":
-        return new k8s.apps.v1.DaemonSet(spec.name, { metadata, spec: { selector: matchLabels, template } }, opts);
+        return new k8s.apps.v1.DaemonSet(
+          spec.name,
+          { metadata, spec: { selector: matchLabels, template } },
+          opts,
+        );
       case "deployment":
         return new k8s.apps.v1.Deployment(
           spec.name,
@@ -238,15 +277,27 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
   }
 
   /** Read access to the host agents' endpoints, for Prometheus's service discovery. */
-  private grantDiscovery(spec: ServiceSpec, account: k8s.core.v1.ServiceAccount, opts: pulumi.CustomResourceOptions) {
+  private grantDiscovery(
+    spec: ServiceSpec,
+    account: k8s.core.v1.ServiceAccount,
+    opts: pulumi.CustomResourceOptions,
+  ) {
     const namespace = this.hostNamespace.metadata.name;
     const role = new k8s.rbac.v1.Role(
       `${spec.name}-discovery`,
       {
         metadata: { name: `${spec.name}-discovery`, namespace },
         rules: [
-          { apiGroups: [""], resources: ["endpoints", "services", "pods"], verbs: ["get", "list", "watch"] },
-          { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+          {
+            apiGroups: [""],
+            resources: ["endpoints", "services", "pods"],
+            verbs: ["get", "list", "watch"],
+          },
+          {
+            apiGroups: ["discovery.k8s.io"],
+            resources: ["endpointslices"],
+            verbs: ["get", "list", "watch"],
+          },
         ],
       },
       opts,
@@ -256,7 +307,13 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
       {
         metadata: { name: `${spec.name}-discovery`, namespace },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-        subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: account.metadata.namespace }],
+        subjects: [
+          {
+            kind: "ServiceAccount",
+            name: account.metadata.name,
+            namespace: account.metadata.namespace,
+          },
+        ],
       },
       opts,
     );

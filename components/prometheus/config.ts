@@ -62,7 +62,9 @@ export function renderPrometheusConfig(settings: Settings, ruleFileNames: string
     },
     ...(alertmanager && {
       alerting: {
-        alertmanagers: [{ static_configs: [{ targets: [serviceAddress("alertmanager", "http")] }] }],
+        alertmanagers: [
+          { static_configs: [{ targets: [serviceAddress("alertmanager", "http")] }] },
+        ],
       },
     }),
     rule_files: ruleFileNames.map((name) => `${RULES_DIR}/${name}`),

@@ -13,7 +13,12 @@ export function prometheusSpec(settings: Settings): ServiceSpec {
         dir: PROMETHEUS_CONFIG_DIR,
         file: "prometheus.yml",
         renderPath: "prometheus/prometheus.yml",
-        content: toYaml(renderPrometheusConfig(settings, rules.map((file) => file.name))),
+        content: toYaml(
+          renderPrometheusConfig(
+            settings,
+            rules.map((file) => file.name),
+          ),
+        ),
       },
       ...rules.map((file) => ({
         dir: RULES_DIR,

@@ -13,7 +13,10 @@ export function recordResources(project: string, stack: string): RecordedResourc
     {
       newResource: (args) => {
         resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const state = args.type === "random:index/randomPassword:RandomPassword" ? { ...args.inputs, result: "mock-password-1234" } : args.inputs;
+        const state =
+          args.type === "random:index/randomPassword:RandomPassword"
+            ? { ...args.inputs, result: "mock-password-1234" }
+            : args.inputs;
         return { id: `${args.name}-id`, state };
       },
       call: (args) => args.inputs,

@@ -12,5 +12,10 @@ export function stackSettings(stack: string): Settings {
 
 /** Settings from config values written inline, as a test's own stack. */
 export function settingsFrom(values: Record<string, unknown>, secretKeys: string[] = []): Settings {
-  return loadSettings({ project: "observability-stack", stack: "test", values, secretKeys: new Set(secretKeys) });
+  return loadSettings({
+    project: "observability-stack",
+    stack: "test",
+    values,
+    secretKeys: new Set(secretKeys),
+  });
 }

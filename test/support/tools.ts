@@ -11,7 +11,9 @@ import * as path from "path";
 export function tool(name: string): string {
   const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
   if (found) return found;
-  const cache = process.env.OBS_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache/observability-stack/toolchain");
+  const cache =
+    process.env.OBS_TOOLCHAIN_DIR ??
+    path.join(os.homedir(), ".cache/observability-stack/toolchain");
   if (fs.existsSync(cache)) {
     for (const toolDir of fs.readdirSync(cache)) {
       for (const version of fs.readdirSync(path.join(cache, toolDir))) {

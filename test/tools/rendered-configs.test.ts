@@ -29,7 +29,12 @@ describe.each(STACKS)("rendered configs of the %s stack", (stack) => {
 
   test("promtool check config accepts prometheus.yml", () => {
     // Rule files live at their container paths; they are checked on their own below.
-    const result = run(tool("promtool"), ["check", "config", "--syntax-only", path.join(dir, "prometheus/prometheus.yml")]);
+    const result = run(tool("promtool"), [
+      "check",
+      "config",
+      "--syntax-only",
+      path.join(dir, "prometheus/prometheus.yml"),
+    ]);
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });
@@ -44,7 +49,10 @@ describe.each(STACKS)("rendered configs of the %s stack", (stack) => {
   });
 
   test("amtool check-config accepts alertmanager.yml", () => {
-    const result = run(tool("amtool"), ["check-config", path.join(dir, "alertmanager/alertmanager.yml")]);
+    const result = run(tool("amtool"), [
+      "check-config",
+      path.join(dir, "alertmanager/alertmanager.yml"),
+    ]);
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });

@@ -17,15 +17,18 @@ describe("presets from the seeds", () => {
     ["dev", 1.0, false, "3d", "7d", "1d"],
     ["staging", 0.5, false, "7d", "14d", "3d"],
     ["prod", 0.1, true, "15d", "30d", "7d"],
-  ])("%s samples %p (tail %p) and keeps metrics %s, logs %s, traces %s", (env, ratio, tail, metrics, logs, traces) => {
-    const settings = stackSettings(env);
-    expect(settings.sampling.ratio).toBe(ratio);
-    expect(settings.sampling.tail.enabled).toBe(tail);
-    expect(settings.sampling.tail.latencyThreshold.milliseconds).toBe(2000);
-    expect(settings.retention.metrics.text).toBe(metrics);
-    expect(settings.retention.logs.text).toBe(logs);
-    expect(settings.retention.traces.text).toBe(traces);
-  });
+  ])(
+    "%s samples %p (tail %p) and keeps metrics %s, logs %s, traces %s",
+    (env, ratio, tail, metrics, logs, traces) => {
+      const settings = stackSettings(env);
+      expect(settings.sampling.ratio).toBe(ratio);
+      expect(settings.sampling.tail.enabled).toBe(tail);
+      expect(settings.sampling.tail.latencyThreshold.milliseconds).toBe(2000);
+      expect(settings.retention.metrics.text).toBe(metrics);
+      expect(settings.retention.logs.text).toBe(logs);
+      expect(settings.retention.traces.text).toBe(traces);
+    },
+  );
 
   test.each(STACKS)("the %s stack loads with its preset's targets", (stack) => {
     const settings = stackSettings(stack);
@@ -43,7 +46,9 @@ describe("presets from the seeds", () => {
     const settings = settingsFrom({
       environment: "prod",
       retention: { metrics: "30d" },
-      components: { grafana: { image: { tag: "12.3.1" }, resources: { limits: { memory: "1Gi" } } } },
+      components: {
+        grafana: { image: { tag: "12.3.1" }, resources: { limits: { memory: "1Gi" } } },
+      },
     });
     expect(settings.retention.metrics.text).toBe("30d");
     expect(settings.retention.logs.text).toBe("30d");
@@ -53,7 +58,9 @@ describe("presets from the seeds", () => {
 
   test("imageRegistry prefixes every default repository", () => {
     const settings = settingsFrom({ environment: "dev", imageRegistry: "mirror.internal:5000" });
-    expect(settings.components.prometheus.image).toBe("mirror.internal:5000/prom/prometheus:v3.16.0");
+    expect(settings.components.prometheus.image).toBe(
+      "mirror.internal:5000/prom/prometheus:v3.16.0",
+    );
   });
 });
 
@@ -94,28 +101,42 @@ describe("bad input: one message per problem, naming key, value and what is allo
 
   test("memory that is not a quantity", () => {
     expect(
-      problemsOf({ environment: "dev", components: { loki: { resources: { limits: { memory: "lots" } } } } }),
+      problemsOf({
+        environment: "dev",
+        components: { loki: { resources: { limits: { memory: "lots" } } } },
+      }),
     ).toEqual([
       'observability-stack:components.loki.resources.limits.memory = "lots": must be a quantity such as 512Mi, 1Gi or 1.5G',
     ]);
   });
 
   test("a port used twice", () => {
-    expect(problemsOf({ environment: "dev", components: { grafana: { ports: { http: 9090 } } } })).toEqual([
+    expect(
+      problemsOf({ environment: "dev", components: { grafana: { ports: { http: 9090 } } } }),
+    ).toEqual([
       "observability-stack:components.grafana.ports.http = 9090: already used by observability-stack:components.prometheus.ports.http; each published port must be unique",
     ]);
   });
 
   test("an image tag of latest", () => {
-    expect(problemsOf({ environment: "dev", components: { loki: { image: { tag: "latest" } } } })).toEqual([
+    expect(
+      problemsOf({ environment: "dev", components: { loki: { image: { tag: "latest" } } } }),
+    ).toEqual([
       'observability-stack:components.loki.image.tag = "latest": must be a pinned version, not latest',
     ]);
   });
 
   test("several problems are all reported at once", () => {
-    const problems = problemsOf({ environment: "dev", sampling: { ratio: 2 }, retention: { traces: "-1d" }, bogus: 1 });
+    const problems = problemsOf({
+      environment: "dev",
+      sampling: { ratio: 2 },
+      retention: { traces: "-1d" },
+      bogus: 1,
+    });
     expect(problems).toHaveLength(3);
-    expect(problems.join("\n")).toMatch(/sampling\.ratio[\s\S]*retention\.traces[\s\S]*bogus: unknown key/);
+    expect(problems.join("\n")).toMatch(
+      /sampling\.ratio[\s\S]*retention\.traces[\s\S]*bogus: unknown key/,
+    );
   });
 
   test("limits over the environment's budget say by how much and which components", () => {
@@ -133,7 +154,11 @@ describe("bad input: one message per problem, naming key, value and what is allo
       environment: "staging",
       components: { loki: { resources: { limits: { cpu: "2" } } } },
     });
-    expect(problems).toEqual([expect.stringMatching(/^observability-stack:components\.\*\.resources\.limits: CPU limits sum to 4300m, 1300m over staging's budget of 3; by component: loki 2 CPU/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^observability-stack:components\.\*\.resources\.limits: CPU limits sum to 4300m, 1300m over staging's budget of 3; by component: loki 2 CPU/,
+      ),
+    ]);
   });
 
   test("prod below its minimum", () => {
@@ -148,28 +173,55 @@ describe("bad input: one message per problem, naming key, value and what is allo
     expect(() =>
       settingsFrom({
         environment: "dev",
-        components: { prometheus: { resources: { limits: { memory: "512Mi" } } }, cadvisor: { enabled: false } },
+        components: {
+          prometheus: { resources: { limits: { memory: "512Mi" } } },
+          cadvisor: { enabled: false },
+        },
       }),
     ).not.toThrow();
   });
 
   test("requests above limits", () => {
     expect(
-      problemsOf({ environment: "prod", components: { loki: { resources: { requests: { cpu: "2" } } } } }),
-    ).toEqual(['observability-stack:components.loki.resources.requests.cpu = "2": must not exceed the CPU limit 1']);
+      problemsOf({
+        environment: "prod",
+        components: { loki: { resources: { requests: { cpu: "2" } } } },
+      }),
+    ).toEqual([
+      'observability-stack:components.loki.resources.requests.cpu = "2": must not exceed the CPU limit 1',
+    ]);
   });
 
   test("replicas of a component that cannot scale out, with the reason", () => {
-    expect(problemsOf({ environment: "prod", components: { prometheus: { replicas: 2 } } })).toEqual([
-      expect.stringMatching(/^observability-stack:components\.prometheus\.replicas = 2: must be 1: each replica would keep its own TSDB/),
+    expect(
+      problemsOf({ environment: "prod", components: { prometheus: { replicas: 2 } } }),
+    ).toEqual([
+      expect.stringMatching(
+        /^observability-stack:components\.prometheus\.replicas = 2: must be 1: each replica would keep its own TSDB/,
+      ),
     ]);
   });
 
   test("collector replicas while tail sampling is on", () => {
-    expect(problemsOf({ environment: "prod", components: { otelCollector: { replicas: 2 } } })).toEqual([
+    expect(
+      problemsOf({ environment: "prod", components: { otelCollector: { replicas: 2 } } }),
+    ).toEqual([
       expect.stringContaining("tail sampling needs every span of a trace in one collector"),
     ]);
-    expect(() => settingsFrom({ environment: "staging", components: { otelCollector: { replicas: 2, resources: { limits: { cpu: "200m", memory: "128Mi" }, requests: { cpu: "100m", memory: "128Mi" } } } } })).not.toThrow();
+    expect(() =>
+      settingsFrom({
+        environment: "staging",
+        components: {
+          otelCollector: {
+            replicas: 2,
+            resources: {
+              limits: { cpu: "200m", memory: "128Mi" },
+              requests: { cpu: "100m", memory: "128Mi" },
+            },
+          },
+        },
+      }),
+    ).not.toThrow();
   });
 
   test("a credential set in plain text", () => {

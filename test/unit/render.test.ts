@@ -19,7 +19,11 @@ function render(projectDir: string, args: string[]) {
   const result = spawnSync(
     process.execPath,
     ["-r", "ts-node/register/transpile-only", path.join(PROJECT_DIR, "scripts/render.ts"), ...args],
-    { cwd: projectDir, encoding: "utf8", env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_DIR, "tsconfig.json") } },
+    {
+      cwd: projectDir,
+      encoding: "utf8",
+      env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_DIR, "tsconfig.json") },
+    },
   );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -46,28 +50,44 @@ describe("npm run render", () => {
   test("bad config exits non-zero with every problem and writes nothing", () => {
     const out = tempDir();
     fs.rmSync(out, { recursive: true });
-    const result = render(path.join(PROJECT_DIR, "test/fixtures/bad-config"), ["--stack", "broken", "--out", out]);
+    const result = render(path.join(PROJECT_DIR, "test/fixtures/bad-config"), [
+      "--stack",
+      "broken",
+      "--out",
+      out,
+    ]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Stack "broken" has 3 config problems; nothing was created');
     expect(result.stderr).toContain("observability-stack:sampling.ratio = 4");
     expect(result.stderr).toContain('observability-stack:retention.metrics = "-1d"');
-    expect(result.stderr).toContain('observability-stack:components.loki.resources.limits.memory = "a lot"');
+    expect(result.stderr).toContain(
+      'observability-stack:components.loki.resources.limits.memory = "a lot"',
+    );
     expect(fs.existsSync(out)).toBe(false);
   });
 
   test("an unknown stack names the stacks that exist", () => {
     const result = render(PROJECT_DIR, ["--stack", "qa"]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/no stack file .*Pulumi\.qa\.yaml; stacks here: dev, prod, staging/);
+    expect(result.stderr).toMatch(
+      /no stack file .*Pulumi\.qa\.yaml; stacks here: dev, prod, staging/,
+    );
   });
 
   test("secrets appear as placeholders, never as their (encrypted) text", () => {
     const out = tempDir();
-    const result = render(path.join(PROJECT_DIR, "test/fixtures/secrets"), ["--stack", "secrets", "--out", out]);
+    const result = render(path.join(PROJECT_DIR, "test/fixtures/secrets"), [
+      "--stack",
+      "secrets",
+      "--out",
+      out,
+    ]);
     expect(result.status).toBe(0);
     const manifest = fs.readFileSync(path.join(out, "manifest.json"), "utf8");
     expect(manifest).toContain('"SENTRY_DSN": "<secret:sentryDsn>"');
-    const everything = LAYOUT.map((file) => fs.readFileSync(path.join(out, file), "utf8")).join("\n");
+    const everything = LAYOUT.map((file) => fs.readFileSync(path.join(out, file), "utf8")).join(
+      "\n",
+    );
     expect(everything).not.toContain("v1:encrypted");
     expect(everything).toContain("/etc/alertmanager/secrets/slackWebhookUrl");
   });

@@ -29,12 +29,24 @@ describe("dev on Docker", () => {
   });
 
   const containers = () => ofType(list, "docker:index/container:Container");
-  const container = (name: string) => containers().find((c) => c.name === name)!.inputs as Record<string, any>;
+  const container = (name: string) =>
+    containers().find((c) => c.name === name)!.inputs as Record<string, any>;
 
   test("one container per component, on one network", () => {
-    expect(containers().map((c) => c.name).sort()).toEqual(
-      ["alertmanager", "cadvisor", "grafana", "jaeger", "loki", "node-exporter", "otel-collector", "prometheus"],
-    );
+    expect(
+      containers()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual([
+      "alertmanager",
+      "cadvisor",
+      "grafana",
+      "jaeger",
+      "loki",
+      "node-exporter",
+      "otel-collector",
+      "prometheus",
+    ]);
     expect(ofType(list, "docker:index/network:Network")).toHaveLength(1);
     for (const c of containers()) {
       expect((c.inputs.networksAdvanced as any[])[0].aliases).toEqual([c.name]);
@@ -55,18 +67,18 @@ describe("dev on Docker", () => {
 
   test("published ports bind to 127.0.0.1", () => {
     const ports = containers().flatMap((c) => (c.inputs.ports as any[]) ?? []);
-    expect(ports.map((p) => p.external).sort((a, b) => a - b)).toEqual([3000, 3100, 4317, 4318, 9090, 9093, 16686]);
+    expect(ports.map((p) => p.external).sort((a, b) => a - b)).toEqual([
+      3000, 3100, 4317, 4318, 9090, 9093, 16686,
+    ]);
     for (const port of ports) expect(port.ip).toBe("127.0.0.1");
   });
 
   test("stateful services keep data on named volumes", () => {
-    expect(ofType(list, "docker:index/volume:Volume").map((v) => v.name).sort()).toEqual([
-      "alertmanager-data",
-      "grafana-data",
-      "jaeger-data",
-      "loki-data",
-      "prometheus-data",
-    ]);
+    expect(
+      ofType(list, "docker:index/volume:Volume")
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual(["alertmanager-data", "grafana-data", "jaeger-data", "loki-data", "prometheus-data"]);
   });
 
   test("Prometheus keeps dev's 3 days of metrics", () => {
@@ -74,8 +86,19 @@ describe("dev on Docker", () => {
   });
 
   test("Prometheus's config reaches it and scrapes every component", () => {
-    const upload = (container("prometheus").uploads as any[]).find((u) => u.file.endsWith("prometheus.yml"));
-    for (const target of ["prometheus:9090", "alertmanager:9093", "grafana:3000", "loki:3100", "jaeger:8888", "otel-collector:8888", "node-exporter:9100", "cadvisor:8080"]) {
+    const upload = (container("prometheus").uploads as any[]).find((u) =>
+      u.file.endsWith("prometheus.yml"),
+    );
+    for (const target of [
+      "prometheus:9090",
+      "alertmanager:9093",
+      "grafana:3000",
+      "loki:3100",
+      "jaeger:8888",
+      "otel-collector:8888",
+      "node-exporter:9100",
+      "cadvisor:8080",
+    ]) {
       expect(upload.content).toContain(`- ${target}`);
     }
   });
@@ -83,7 +106,9 @@ describe("dev on Docker", () => {
   test("Loki and Jaeger get dev's log and trace retention", () => {
     const loki = (container("loki").uploads as any[])[0].content;
     expect(loki).toContain("retention_period: 168h");
-    const jaeger = (container("jaeger").uploads as any[]).find((u) => u.file.endsWith("config.yml")).content;
+    const jaeger = (container("jaeger").uploads as any[]).find((u) =>
+      u.file.endsWith("config.yml"),
+    ).content;
     expect(jaeger).toContain("spans: 24h");
   });
 
@@ -96,7 +121,12 @@ describe("dev on Docker", () => {
 
   test("URLs of the four UIs", async () => {
     expect(await promiseOf(stack.urls.grafana)).toBe("http://127.0.0.1:3000");
-    expect(Object.keys(stack.urls).sort()).toEqual(["alertmanager", "grafana", "jaeger", "prometheus"]);
+    expect(Object.keys(stack.urls).sort()).toEqual([
+      "alertmanager",
+      "grafana",
+      "jaeger",
+      "prometheus",
+    ]);
   });
 
   test("every Docker resource uses the explicit provider of the built plugin version", () => {
@@ -111,8 +141,15 @@ describe("prod on Kubernetes", () => {
     ({ resources: list } = await build("prod"));
   });
   const workloads = () =>
-    list.filter((r) => ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet"].includes(r.type));
-  const podSpec = (name: string) => (workloads().find((w) => w.name === name)!.inputs as any).spec.template.spec;
+    list.filter((r) =>
+      [
+        "kubernetes:apps/v1:Deployment",
+        "kubernetes:apps/v1:StatefulSet",
+        "kubernetes:apps/v1:DaemonSet",
+      ].includes(r.type),
+    );
+  const podSpec = (name: string) =>
+    (workloads().find((w) => w.name === name)!.inputs as any).spec.template.spec;
 
   test("a workload and a Service per component", () => {
     expect(workloads()).toHaveLength(COMPONENT_IDS.length);
@@ -158,11 +195,15 @@ describe("prod on Kubernetes", () => {
   });
 
   test("the stack namespace enforces restricted Pod Security; host agents have their own", () => {
-    const namespaces = ofType(list, "kubernetes:core/v1:Namespace").map((n) => (n.inputs as any).metadata);
-    expect(namespaces.map((m) => [m.name, m.labels["pod-security.kubernetes.io/enforce"]])).toEqual([
-      ["observability", "restricted"],
-      ["observability-host", "privileged"],
-    ]);
+    const namespaces = ofType(list, "kubernetes:core/v1:Namespace").map(
+      (n) => (n.inputs as any).metadata,
+    );
+    expect(namespaces.map((m) => [m.name, m.labels["pod-security.kubernetes.io/enforce"]])).toEqual(
+      [
+        ["observability", "restricted"],
+        ["observability-host", "privileged"],
+      ],
+    );
   });
 
   test("Prometheus keeps prod's 15 days and may discover the host agents", () => {
@@ -171,7 +212,9 @@ describe("prod on Kubernetes", () => {
   });
 
   test("the collector tail-samples: every error and every trace over 2 s", () => {
-    const config = ofType(list, "kubernetes:core/v1:ConfigMap").find((c) => c.name === "otel-collector-config")!;
+    const config = ofType(list, "kubernetes:core/v1:ConfigMap").find(
+      (c) => c.name === "otel-collector-config",
+    )!;
     const text = (config.inputs as any).data["config.yml"];
     expect(text).toContain("tail_sampling:");
     expect(text).toContain("threshold_ms: 2000");
@@ -181,17 +224,24 @@ describe("prod on Kubernetes", () => {
   test("selectors leave out the version label", () => {
     for (const workload of workloads()) {
       const selector = (workload.inputs as any).spec.selector.matchLabels;
-      expect(Object.keys(selector).sort()).toEqual(["app.kubernetes.io/instance", "app.kubernetes.io/name"]);
+      expect(Object.keys(selector).sort()).toEqual([
+        "app.kubernetes.io/instance",
+        "app.kubernetes.io/name",
+      ]);
     }
   });
 
   test("Grafana's password reaches it through a Secret, never in plain text", () => {
-    const secret = ofType(list, "kubernetes:core/v1:Secret").find((s) => s.name === "grafana-secret")!;
+    const secret = ofType(list, "kubernetes:core/v1:Secret").find(
+      (s) => s.name === "grafana-secret",
+    )!;
     // The engine receives the whole stringData wrapped as a secret value.
     const stringData = (secret.inputs as any).stringData;
     expect(stringData[pulumi.runtime.specialSigKey]).toBe(pulumi.runtime.specialSecretSig);
     expect(Object.keys(stringData.value)).toEqual(["GF_SECURITY_ADMIN_PASSWORD"]);
     const env = podSpec("grafana").containers[0].env as any[];
-    expect(env.find((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD").valueFrom.secretKeyRef.key).toBe("GF_SECURITY_ADMIN_PASSWORD");
+    expect(
+      env.find((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD").valueFrom.secretKeyRef.key,
+    ).toBe("GF_SECURITY_ADMIN_PASSWORD");
   });
 });
