@@ -37,6 +37,9 @@ export function part<M extends MetricDefinition>(
 }
 
 /** Label names of a metric, for `by (...)` clauses, checked by the compiler. */
-export function by<M extends MetricDefinition>(_metric: M, ...labels: (LabelsOf<M> | "job" | "instance" | "le")[]) {
+export function by<M extends MetricDefinition>(
+  _metric: M,
+  ...labels: (LabelsOf<M> | "job" | "instance" | "le")[]
+) {
   return `by (${labels.join(", ")})`;
 }

@@ -18,7 +18,11 @@ export function counter<L extends string>(
   return { name, help, type: "counter", labelNames };
 }
 
-export function gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): MetricDefinition<L> {
+export function gauge<L extends string>(
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+): MetricDefinition<L> {
   return { name, help, type: "gauge", labelNames };
 }
 

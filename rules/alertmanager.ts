@@ -51,7 +51,11 @@ export const ROUTE_TREE: Route = {
 };
 
 export const INHIBITIONS: Inhibition[] = [
-  { source: [severity("critical")], target: [severity("warning")], equal: ["alertname", "service"] },
+  {
+    source: [severity("critical")],
+    target: [severity("warning")],
+    equal: ["alertname", "service"],
+  },
 ];
 
 function secretPath(ref: SecretRef): string {
@@ -64,7 +68,9 @@ function receivers(alerting: AlertingSettings) {
     {
       name: "pagerduty",
       ...(alerting.pagerduty && {
-        pagerduty_configs: [{ routing_key_file: secretPath(alerting.pagerduty), send_resolved: true }],
+        pagerduty_configs: [
+          { routing_key_file: secretPath(alerting.pagerduty), send_resolved: true },
+        ],
       }),
     },
     {
@@ -74,7 +80,7 @@ function receivers(alerting: AlertingSettings) {
           {
             api_url_file: secretPath(alerting.slack),
             send_resolved: true,
-            title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}',
+            title: "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}",
             text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}",
           },
         ],
@@ -102,8 +108,13 @@ function renderRoute(route: Route): Record<string, unknown> {
   };
 }
 
-export function renderAlertmanagerConfig(settings: Settings): { config: object; secretFiles: SecretFile[] } {
-  const configured = Object.values(settings.alerting).filter((ref): ref is SecretRef => ref !== undefined);
+export function renderAlertmanagerConfig(settings: Settings): {
+  config: object;
+  secretFiles: SecretFile[];
+} {
+  const configured = Object.values(settings.alerting).filter(
+    (ref): ref is SecretRef => ref !== undefined,
+  );
   return {
     config: {
       route: renderRoute(ROUTE_TREE),

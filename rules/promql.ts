@@ -17,7 +17,10 @@ export function promqlSyntaxError(expr: string): PromqlSyntaxError | undefined {
     enter: (node) => {
       if (error) return false;
       if (node.type.isError) {
-        error = { position: node.from, excerpt: expr.slice(Math.max(0, node.from - 20), node.from + 20) };
+        error = {
+          position: node.from,
+          excerpt: expr.slice(Math.max(0, node.from - 20), node.from + 20),
+        };
         return false;
       }
       return undefined;

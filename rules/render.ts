@@ -1,4 +1,13 @@
-import { AlertRule, isAlert, PromDuration, RecordingRule, RuleGroup, RulePack, RuleTest, Severity } from "./types";
+import {
+  AlertRule,
+  isAlert,
+  PromDuration,
+  RecordingRule,
+  RuleGroup,
+  RulePack,
+  RuleTest,
+  Severity,
+} from "./types";
 import { promqlSyntaxError } from "./promql";
 
 export const RUNBOOK_BASE_URL = "https://runbooks.observability-stack.dev/alerts";
@@ -44,14 +53,20 @@ export function renderAlert(rule: AlertRule, override: AlertOverride = {}) {
 }
 
 function renderRecording(rule: RecordingRule) {
-  return { record: rule.record, expr: checked(rule.record, rule.expr), ...(rule.labels && { labels: rule.labels }) };
+  return {
+    record: rule.record,
+    expr: checked(rule.record, rule.expr),
+    ...(rule.labels && { labels: rule.labels }),
+  };
 }
 
 export function renderGroup(group: RuleGroup, overrides: Record<string, AlertOverride> = {}) {
   return {
     name: group.name,
     ...(group.interval && { interval: group.interval }),
-    rules: group.rules.map((rule) => (isAlert(rule) ? renderAlert(rule, overrides[rule.alert]) : renderRecording(rule))),
+    rules: group.rules.map((rule) =>
+      isAlert(rule) ? renderAlert(rule, overrides[rule.alert]) : renderRecording(rule),
+    ),
   };
 }
 

@@ -17,7 +17,8 @@ function parseArgs(argv: string[]): { stack: string; out: string } {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i];
-    if (flag !== "--stack" && flag !== "--out") throw new Error(`unknown argument ${flag}; ${USAGE}`);
+    if (flag !== "--stack" && flag !== "--out")
+      throw new Error(`unknown argument ${flag}; ${USAGE}`);
     if (argv[i + 1] === undefined) throw new Error(`${flag} needs a value; ${USAGE}`);
     args.set(flag, argv[i + 1]);
   }
@@ -36,12 +37,16 @@ function main(): void {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, file.content);
   }
-  console.log(`rendered ${files.length} files for stack ${stack} into ${path.relative(process.cwd(), out) || "."}`);
+  console.log(
+    `rendered ${files.length} files for stack ${stack} into ${path.relative(process.cwd(), out) || "."}`,
+  );
 }
 
 try {
   main();
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `render failed: ${(error as Error).message}`);
+  console.error(
+    error instanceof ConfigError ? error.message : `render failed: ${(error as Error).message}`,
+  );
   process.exit(1);
 }
