@@ -38,6 +38,11 @@ export interface ComponentDefinition<P extends string = string> {
   dataPath?: string;
   /** Numeric user the image runs as; the security context uses it. */
   user: number;
+  /**
+   * False when the official image holds only the binary, with no program to run a Docker
+   * health check with; Kubernetes probes over HTTP still apply.
+   */
+  dockerHealthCheck?: false;
   /** The image writes outside its data volume (plugins, caches), so its root cannot be read-only. */
   writableRoot?: boolean;
   /** Why more than one replica would be wrong; absent when the component scales out. */

@@ -67,7 +67,7 @@ export interface ServiceSpec {
   resources: ResourcesText;
   replicas: number;
   workload: Workload;
-  health: { port: number; path: string };
+  health: { port: number; path: string; dockerCheck: boolean };
   metrics: { port: number; path: string };
   security: SecurityProfile;
   /** Lists the host agents' endpoints (Prometheus on Kubernetes), so needs read access to them. */
@@ -111,7 +111,11 @@ export function baseSpec(
     resources: component.resources,
     replicas: component.replicas,
     workload: definition.workload,
-    health: { port: containerPort(definition.health.port), path: definition.health.path },
+    health: {
+      port: containerPort(definition.health.port),
+      path: definition.health.path,
+      dockerCheck: definition.dockerHealthCheck !== false,
+    },
     metrics: { port: containerPort(definition.metrics.port), path: definition.metrics.path },
     security: {
       runAsUser: definition.user,

@@ -15,4 +15,5 @@ export const otelCollectorDefinition = defineComponent({
   health: { port: "health", path: "/" },
   workload: "deployment",
   user: 10001,
+  dockerHealthCheck: false,
 });

@@ -118,13 +118,15 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
         privileged: spec.security.privileged,
         pidMode: spec.security.hostPid ? "host" : undefined,
         restart: "unless-stopped",
-        healthcheck: {
-          tests: healthCheckCommand(spec),
-          interval: "10s",
-          timeout: "5s",
-          retries: 6,
-          startPeriod: "30s",
-        },
+        healthcheck: spec.health.dockerCheck
+          ? {
+              tests: healthCheckCommand(spec),
+              interval: "10s",
+              timeout: "5s",
+              retries: 6,
+              startPeriod: "30s",
+            }
+          : undefined,
         logDriver: "json-file",
         logOpts: { "max-size": "10m", "max-file": "3" },
         labels: this.labels(spec.name),
