@@ -10,5 +10,9 @@ module.exports = {
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
     { ...common, displayName: "tools", testMatch: ["<rootDir>/test/tools/**/*.test.ts"] },
+    // Real engines (Pulumi, Docker): slow, run by `npm run test:e2e`, never by a plain `npm test`.
+    ...(process.env.OBS_E2E === "1"
+      ? [{ ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] }]
+      : []),
   ],
 };
