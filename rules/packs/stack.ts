@@ -26,7 +26,8 @@ export const stackPack: RulePack = {
           threshold: 0,
           expr: (threshold) => `${sel(up)} == ${threshold}`,
           summary: "A scrape target is down.",
-          description: "{{ $labels.job }} at {{ $labels.instance }} has not answered scrapes for 5 minutes.",
+          description:
+            "{{ $labels.job }} at {{ $labels.instance }} has not answered scrapes for 5 minutes.",
         },
       ],
     },
@@ -40,7 +41,11 @@ export const stackPack: RulePack = {
         { series: sel(up, { job: "grafana", instance: "grafana:3000" }), values: "1x10" },
       ],
       alerts: [
-        { evalTime: "1m", alertname: "Watchdog", expect: [{ labels: { severity: "info", watchdog: "true" } }] },
+        {
+          evalTime: "1m",
+          alertname: "Watchdog",
+          expect: [{ labels: { severity: "info", watchdog: "true" } }],
+        },
         { evalTime: "4m", alertname: "TargetDown", expect: [] },
         {
           evalTime: "6m",

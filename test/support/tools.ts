@@ -15,8 +15,11 @@ export function tool(name: string): string {
     process.env.OBS_TOOLCHAIN_DIR ??
     path.join(os.homedir(), ".cache/observability-stack/toolchain");
   if (fs.existsSync(cache)) {
-    for (const toolDir of fs.readdirSync(cache)) {
-      for (const version of fs.readdirSync(path.join(cache, toolDir))) {
+    // The cache also holds the installer's lock file: look into directories only.
+    const dirs = (dir: string) =>
+      fs.readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+    for (const toolDir of dirs(cache).map((entry) => entry.name)) {
+      for (const version of dirs(path.join(cache, toolDir)).map((entry) => entry.name)) {
         const candidate = path.join(cache, toolDir, version, "bin", name);
         if (fs.existsSync(candidate)) return candidate;
       }
