@@ -35,9 +35,18 @@ export const INTEGRATION_STATUS = {
 } as const;
 export const CONVERSATION_STATUS = { queued: "queued", assigned: "assigned" } as const;
 
-/** Services our applications depend on, as their readiness checks name them. */
-export const DEPENDENCIES = ["postgresql", "redis", "keycloak", "litellm", "lago"] as const;
-export type Dependency = (typeof DEPENDENCIES)[number];
+/**
+ * Services our applications depend on, as their readiness checks name them (the
+ * `dependency` label of `dependency_up`) and as the `job` that scrapes their exporter.
+ */
+export const DEPENDENCY = {
+  postgresql: "postgresql",
+  redis: "redis",
+  keycloak: "keycloak",
+  litellm: "litellm",
+  lago: "lago",
+} as const;
+export type Dependency = keyof typeof DEPENDENCY;
 
 // --- HTTP (golden signals) ------------------------------------------------------------
 

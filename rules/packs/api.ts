@@ -257,6 +257,13 @@ export const apiPack: RulePack = {
           [[3, 10]],
           20,
         ),
+        // d: everything takes 1.5 s: p95 ≈ 1.95 s, just below 2 s.
+        ...histogramSeries(
+          httpRequestDurationSeconds,
+          { service: "d", route: "/v1/chat" },
+          [[1.5, 10]],
+          20,
+        ),
       ],
       alerts: [
         quiet("SlowAPIResponse", "9m"),
@@ -265,6 +272,7 @@ export const apiPack: RulePack = {
           "12m",
           { severity: "warning", service: "a" },
           { severity: "warning", service: "c" },
+          { severity: "warning", service: "d" },
         ),
         quiet("VerySlowAPIResponse", "4m"),
         fires("VerySlowAPIResponse", "7m", { severity: "critical", service: "c" }),

@@ -1,8 +1,19 @@
 import { RulePack } from "../types";
 import { apiPack } from "./api";
+import { billingPack } from "./billing";
+import { businessPack } from "./business";
+import { llmPack } from "./llm";
+import { securityPack } from "./security";
 import { stackPack } from "./stack";
 
 /** Every rule pack the product ships; stack config enables them by name. */
-export const RULE_PACKS: readonly RulePack[] = [stackPack, apiPack];
+export const RULE_PACKS: readonly RulePack[] = [
+  stackPack,
+  apiPack,
+  billingPack,
+  llmPack,
+  securityPack,
+  businessPack,
+];
 
 export const RULE_PACK_NAMES = RULE_PACKS.map((pack) => pack.name);
