@@ -1,13 +1,26 @@
 #!/usr/bin/env bash
-# Sets up and runs every test on a fresh machine: npm packages, the validators at the
-# versions the stack deploys (built once, then cached), types, lint, and the jest suites.
+# Sets up and runs every test on a fresh machine: npm packages, the tools at the versions the
+# stack deploys (built once, then cached), types, lint, the jest suites, and the end-to-end
+# test on a real Pulumi engine and Docker engine.
+#
+#   scripts/test.sh            everything
+#   scripts/test.sh --no-e2e   without the Pulumi/Docker end-to-end test
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/stage.sh
+e2e=true
+[[ ${1:-} == --no-e2e ]] && e2e=false
 
 stage "npm ci" npm ci --no-audit --no-fund
-stage "toolchain (promtool, amtool)" scripts/toolchain/install.sh prometheus alertmanager
+stage "toolchain: promtool, amtool, node_exporter" scripts/toolchain/install.sh prometheus alertmanager node-exporter
+if $e2e; then
+  stage "toolchain: Pulumi CLI, language host, plugins" scripts/toolchain/install.sh pulumi pulumi-plugins
+fi
 source scripts/toolchain/env.sh
 stage "typecheck" npm run -s build
 stage "lint" npm run -s lint
-stage "tests" npx jest --ci
+stage "unit and tool tests" npx jest --ci
+if $e2e; then
+  stage "Docker engine" scripts/docker-engine.sh
+  stage "end-to-end: dev model on Docker" npm run -s test:e2e -- --ci
+fi

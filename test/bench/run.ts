@@ -35,7 +35,7 @@ async function dockerFigures() {
   execFileSync(path.join(PROJECT_DIR, "scripts/e2e/images.sh"), ["e2e"], { stdio: "inherit" });
   try {
     const started = Date.now();
-    stack.ok("up");
+    stack.up();
     await eventually(
       "healthy",
       async () =>
@@ -73,7 +73,7 @@ async function dockerFigures() {
       budget: budgetUse("dev", enabledComponents(stackSettings("dev"))),
     };
   } finally {
-    stack.run("destroy");
+    stack.destroy();
   }
 }
 

@@ -60,7 +60,7 @@ beforeAll(() => {
 
 afterAll(() => {
   // A failed step must not leave containers behind for the next run.
-  if (deployed && stackObjects(LABEL).containers.length > 0) stack.run("destroy");
+  if (deployed && stackObjects(LABEL).containers.length > 0) stack.destroy();
 });
 
 describe.each(Object.entries(NOT_DEPLOYED))("component %s", (id, reason) => {
@@ -77,9 +77,10 @@ describe("dev stack on a real Docker engine", () => {
     .map((c) => c.id);
 
   test("1. pulumi up succeeds and every container reports healthy", async () => {
-    const result = stack.ok("up");
     deployed = true;
-    expect(result.stdout).toContain(`prometheus    ${prometheusUrl}`);
+    stack.up();
+    const urls = JSON.parse(stack.ok("stack", "output", "urls", "--json").stdout);
+    expect(urls).toEqual({ prometheus: prometheusUrl, alertmanager: alertmanagerUrl });
     await eventually(
       "all containers healthy",
       async () => {
@@ -147,7 +148,7 @@ describe("dev stack on a real Docker engine", () => {
     expect(sample.value[1]).toBe("1");
 
     stack.setConfig("retention.metrics", "4d", { path: true });
-    stack.ok("up");
+    stack.up();
     const after = inspect(containerOf("prometheus"));
     expect(after.id).not.toBe(before.id);
     expect(docker("inspect", "--format", "{{json .Args}}", containerOf("prometheus"))).toContain(
@@ -197,7 +198,7 @@ describe("dev stack on a real Docker engine", () => {
   test.skip(`7. (Grafana's admin password) — ${NOT_DEPLOYED.grafana}`, () => undefined);
 
   test("8. pulumi destroy leaves no container, network or volume of the stack", () => {
-    stack.ok("destroy");
+    expect(stack.destroy().status).toBe(0);
     expect(stackObjects(LABEL)).toEqual({ containers: [], networks: [], volumes: [] });
   });
 });

@@ -2,7 +2,16 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_DIR } from "./settings";
+import * as yaml from "js-yaml";
+import { execFileSync } from "child_process";
 import { scratchDir } from "./tools";
+
+/** The toolchain's bin dirs, as scripts/toolchain/env.sh puts them on PATH. */
+function toolchainPath(): string {
+  return execFileSync(path.join(PROJECT_DIR, "scripts/toolchain/install.sh"), ["--print-path"], {
+    encoding: "utf8",
+  }).trim();
+}
 
 export interface CliResult {
   status: number;
@@ -11,45 +20,67 @@ export interface CliResult {
 }
 
 /**
- * A stack under test with state and config of its own: a file backend in a scratch dir and
- * a copy of `Pulumi.<stack>.yaml`, so tests never touch the committed stack file.
+ * A stack under test with state and config of its own: a scratch project directory whose
+ * Pulumi.yaml points `main` at this project, a copy of `Pulumi.<stack>.yaml` and a file
+ * backend. `pulumi stack init` writes an encryption salt into the stack file, and config
+ * changes write to it too: here they land in the copy, never in the committed file.
  */
 export class TestStack {
   readonly dir = scratchDir("pulumi-e2e");
-  readonly configFile: string;
   readonly env: NodeJS.ProcessEnv;
 
   constructor(readonly stack: string) {
-    this.configFile = path.join(this.dir, `Pulumi.${stack}.yaml`);
-    fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), this.configFile);
+    const project = yaml.load(
+      fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"),
+    ) as object;
+    fs.writeFileSync(
+      path.join(this.dir, "Pulumi.yaml"),
+      yaml.dump({ ...project, main: path.relative(this.dir, PROJECT_DIR) }),
+    );
+    fs.copyFileSync(
+      path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`),
+      path.join(this.dir, `Pulumi.${stack}.yaml`),
+    );
     fs.mkdirSync(path.join(this.dir, "state"));
     this.env = {
       ...process.env,
+      PATH: `${toolchainPath()}:${process.env.PATH}`,
       PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase-not-a-secret",
-      PULUMI_CONFIG_PASSPHRASE_FILE: "",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
     };
+    this.ok("stack", "init", stack);
   }
 
-  /** Runs `scripts/pulumi.sh <action> --stack <stack> --config-file <copy> ...`. */
-  run(action: string, ...args: string[]): CliResult {
-    const result = spawnSync(
-      path.join(PROJECT_DIR, "scripts/pulumi.sh"),
-      [action, "--stack", this.stack, "--config-file", this.configFile, ...args],
-      { cwd: PROJECT_DIR, env: this.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-    );
+  /** Runs `pulumi <args> --stack <stack>` in the scratch project. */
+  run(...args: string[]): CliResult {
+    const result = spawnSync("pulumi", [...args, "--stack", this.stack, "--non-interactive"], {
+      cwd: this.dir,
+      env: this.env,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** Like run, but fails the test with Pulumi's own output when the command fails. */
-  ok(action: string, ...args: string[]): CliResult {
-    const result = this.run(action, ...args);
+  ok(...args: string[]): CliResult {
+    const result = this.run(...args);
     if (result.status !== 0) {
       throw new Error(
-        `pulumi ${action} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
+        `pulumi ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
       );
     }
     return result;
+  }
+
+  up(): CliResult {
+    return this.ok("up", "--yes", "--skip-preview");
+  }
+
+  destroy(): CliResult {
+    return this.run("destroy", "--yes", "--skip-preview");
   }
 
   setConfig(key: string, value: string, options: { secret?: boolean; path?: boolean } = {}): void {
