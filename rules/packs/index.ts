@@ -2,9 +2,12 @@ import { RulePack } from "../types";
 import { apiPack } from "./api";
 import { billingPack } from "./billing";
 import { businessPack } from "./business";
+import { databasePack } from "./database";
+import { dependenciesPack } from "./dependencies";
 import { llmPack } from "./llm";
 import { securityPack } from "./security";
 import { stackPack } from "./stack";
+import { supportPack } from "./support";
 
 /** Every rule pack the product ships; stack config enables them by name. */
 export const RULE_PACKS: readonly RulePack[] = [
@@ -14,6 +17,9 @@ export const RULE_PACKS: readonly RulePack[] = [
   llmPack,
   securityPack,
   businessPack,
+  databasePack,
+  dependenciesPack,
+  supportPack,
 ];
 
 export const RULE_PACK_NAMES = RULE_PACKS.map((pack) => pack.name);

@@ -73,7 +73,10 @@ export function bucket<M extends MetricDefinition>(
   return { series: withLe, values };
 }
 
-/** Every bucket of a histogram, each receiving the observations at or below its bound. */
+/**
+ * Every series of a histogram (each bucket, `_count` and `_sum`) for observations that
+ * repeat at each step of the test.
+ */
 export function histogramSeries<M extends MetricDefinition>(
   metric: M,
   labels: Partial<Record<LabelsOf<M> | "job" | "instance", string>>,
@@ -82,17 +85,19 @@ export function histogramSeries<M extends MetricDefinition>(
   steps: number,
 ): SeriesInput[] {
   const bounds = [...(metric.buckets ?? []), Number.POSITIVE_INFINITY];
-  return bounds.map((bound) => {
-    const perStep = observations
-      .filter(([value]) => value <= bound)
-      .reduce((total, [, count]) => total + count, 0);
-    return bucket(
-      metric,
-      labels,
-      bound === Number.POSITIVE_INFINITY ? "+Inf" : String(bound),
-      `0+${perStep}x${steps}`,
-    );
-  });
+  const count = observations.reduce((total, [, perStep]) => total + perStep, 0);
+  const total = observations.reduce((sum, [value, perStep]) => sum + value * perStep, 0);
+  return [
+    ...bounds.map((bound) => {
+      const perStep = observations
+        .filter(([value]) => value <= bound)
+        .reduce((sum, [, n]) => sum + n, 0);
+      const le = bound === Number.POSITIVE_INFINITY ? "+Inf" : String(bound);
+      return bucket(metric, labels, le, `0+${perStep}x${steps}`);
+    }),
+    { series: part(metric, "count", labels), values: `0+${count}x${steps}` },
+    { series: part(metric, "sum", labels), values: `0+${total}x${steps}` },
+  ];
 }
 
 export function fires(
