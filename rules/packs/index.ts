@@ -4,6 +4,7 @@ import { billingPack } from "./billing";
 import { businessPack } from "./business";
 import { databasePack } from "./database";
 import { dependenciesPack } from "./dependencies";
+import { hostPack } from "./host";
 import { llmPack } from "./llm";
 import { securityPack } from "./security";
 import { stackPack } from "./stack";
@@ -20,6 +21,7 @@ export const RULE_PACKS: readonly RulePack[] = [
   databasePack,
   dependenciesPack,
   supportPack,
+  hostPack,
 ];
 
 export const RULE_PACK_NAMES = RULE_PACKS.map((pack) => pack.name);

@@ -2,6 +2,8 @@
  * Small PromQL builders the packs share. They take catalog definitions, never metric names
  * as text, so `by (...)` labels and selectors stay checked by the compiler.
  */
+import { CATALOG } from "../../components/catalog";
+import { ComponentId } from "../../components/definition";
 import { by, Matchers, part, sel } from "../../metrics/promql";
 import { gauge, LabelsOf, MetricDefinition } from "../../metrics/types";
 import { AlertCase, ExpectedAlert, PromDuration, RecordingRule, SeriesInput } from "../types";
@@ -16,6 +18,11 @@ export function recorded<L extends string>(name: Level, help: string, labelNames
   return gauge(name, help, labelNames);
 }
 
+/** The `job` label Prometheus gives a component's own metrics: its service name. */
+export function jobOf(id: ComponentId): string {
+  return CATALOG[id].serviceName;
+}
+
 export function record(series: MetricDefinition, expr: string): RecordingRule {
   return { record: series.name, expr };
 }
@@ -28,13 +35,22 @@ export function increase(selector: string, window: PromDuration): string {
   return `increase(${selector}[${window}])`;
 }
 
-/** `sum by (labels) (expr)`, the labels checked against the metric the expression reads. */
+/** `op by (labels) (expr)`, the labels checked against the metric the expression reads. */
+export function aggregate<M extends MetricDefinition>(
+  op: "sum" | "avg" | "min" | "max" | "count",
+  metric: M,
+  labels: (LabelsOf<M> | "job" | "instance")[],
+  expr: string,
+): string {
+  return `${op} ${by(metric, ...labels)} (${expr})`;
+}
+
 export function sumBy<M extends MetricDefinition>(
   metric: M,
   labels: (LabelsOf<M> | "job" | "instance")[],
   expr: string,
 ): string {
-  return `sum ${by(metric, ...labels)} (${expr})`;
+  return aggregate("sum", metric, labels, expr);
 }
 
 /** A quantile of a histogram's rate over a window, kept apart by `labels`. */
