@@ -1,11 +1,17 @@
 import { RulePack } from "../types";
+import { alertmanagerPack } from "./alertmanager";
 import { apiPack } from "./api";
 import { billingPack } from "./billing";
 import { businessPack } from "./business";
+import { containersPack } from "./containers";
 import { databasePack } from "./database";
 import { dependenciesPack } from "./dependencies";
 import { hostPack } from "./host";
+import { jaegerPack } from "./jaeger";
 import { llmPack } from "./llm";
+import { lokiPack } from "./loki";
+import { otelCollectorPack } from "./otel-collector";
+import { prometheusPack } from "./prometheus";
 import { securityPack } from "./security";
 import { stackPack } from "./stack";
 import { supportPack } from "./support";
@@ -22,6 +28,12 @@ export const RULE_PACKS: readonly RulePack[] = [
   dependenciesPack,
   supportPack,
   hostPack,
+  containersPack,
+  prometheusPack,
+  alertmanagerPack,
+  lokiPack,
+  otelCollectorPack,
+  jaegerPack,
 ];
 
 export const RULE_PACK_NAMES = RULE_PACKS.map((pack) => pack.name);
