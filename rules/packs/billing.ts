@@ -188,7 +188,10 @@ export const billingPack: RulePack = {
           "0+0.55x10",
         ),
       ],
-      alerts: [fires("PaymentFailed", "6m", { severity: "critical", service: "a" })],
+      alerts: [
+        quiet("PaymentFailed", "2m"),
+        fires("PaymentFailed", "6m", { severity: "critical", service: "a" }),
+      ],
     },
     {
       name: "churn: SubscriptionChurn above 10 cancellations in 24 hours",
@@ -211,7 +214,10 @@ export const billingPack: RulePack = {
           "0+5x30",
         ),
       ],
-      alerts: [fires("SubscriptionChurn", "26h", { severity: "warning", service: "a" })],
+      alerts: [
+        quiet("SubscriptionChurn", "8h"),
+        fires("SubscriptionChurn", "26h", { severity: "warning", service: "a" }),
+      ],
     },
   ],
 };

@@ -82,6 +82,14 @@ export const businessPack: RulePack = {
       alerts: [fires("LowUserRegistrations", "26h", { severity: "warning", service: "a" })],
     },
     {
+      name: "LowUserRegistrations stays quiet at 5.28 sign-ups a day",
+      interval: "1h",
+      inputSeries: [
+        series(userRegistrationsTotal, { service: "b", tier: "free", source: "web" }, "0+0.22x30"),
+      ],
+      alerts: [quiet("LowUserRegistrations", "26h")],
+    },
+    {
       name: "LowActiveUsers below 10 logins in an hour",
       interval: "1m",
       inputSeries: [
@@ -90,6 +98,12 @@ export const businessPack: RulePack = {
         series(userLoginsTotal, { service: "b", method: "password" }, "0+0.18x120"),
       ],
       alerts: [fires("LowActiveUsers", "90m", { severity: "warning", service: "a" })],
+    },
+    {
+      name: "LowActiveUsers stays quiet at 10.8 logins an hour",
+      interval: "1m",
+      inputSeries: [series(userLoginsTotal, { service: "b", method: "password" }, "0+0.18x120")],
+      alerts: [quiet("LowActiveUsers", "90m")],
     },
     {
       name: "HighFeatureAccessDenials above 100 an hour for 30 minutes",
@@ -138,7 +152,10 @@ export const businessPack: RulePack = {
           "0+10x90",
         ),
       ],
-      alerts: [fires("WebhookDeliveryFailures", "70m", { severity: "warning", service: "a" })],
+      alerts: [
+        quiet("WebhookDeliveryFailures", "30m"),
+        fires("WebhookDeliveryFailures", "70m", { severity: "warning", service: "a" }),
+      ],
     },
   ],
 };

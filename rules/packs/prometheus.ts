@@ -289,6 +289,25 @@ export const prometheusPack: RulePack = {
         ),
         series(prometheusTsdbReloadsFailuresTotal, { job, instance: "prometheus:9090" }, "0x30"),
         series(
+          prometheusTsdbHeadTruncationsFailedTotal,
+          { job, instance: "prometheus:9090" },
+          "0x10 1x20",
+        ),
+        series(
+          prometheusTsdbWalCorruptionsTotal,
+          { job, instance: "prometheus:9090" },
+          "0x10 2x20",
+        ),
+        series(
+          prometheusNotificationsDroppedTotal,
+          {
+            job,
+            instance: "prometheus:9090",
+            alertmanager: "http://alertmanager:9093/api/v2/alerts",
+          },
+          "0x10 0+5x20",
+        ),
+        series(
           prometheusTsdbStorageBlocksBytes,
           { job, instance: "prometheus:9090" },
           "8500000000x40",
@@ -313,6 +332,22 @@ export const prometheusPack: RulePack = {
           instance: "prometheus:9090",
         }),
         quiet("PrometheusTSDBReloadsFailing", "20m"),
+        fires("PrometheusTSDBHeadTruncationsFailing", "12m", {
+          severity: "warning",
+          job,
+          instance: "prometheus:9090",
+        }),
+        fires("PrometheusTSDBWALCorruptions", "12m", {
+          severity: "warning",
+          job,
+          instance: "prometheus:9090",
+        }),
+        quiet("PrometheusNotificationsDropped", "20m"),
+        fires("PrometheusNotificationsDropped", "30m", {
+          severity: "warning",
+          job,
+          instance: "prometheus:9090",
+        }),
         quiet("PrometheusStorageNearSizeLimit", "29m"),
         fires("PrometheusStorageNearSizeLimit", "31m", {
           severity: "warning",

@@ -103,6 +103,7 @@ export const securityPack: RulePack = {
         series(apiKeyUsageTotal, { service: "a", api_key_id: "key-2" }, "0+190x10"),
       ],
       alerts: [
+        quiet("SuspiciousAPIKeyUsage", "3m"),
         fires("SuspiciousAPIKeyUsage", "6m", {
           severity: "warning",
           service: "a",
@@ -136,7 +137,10 @@ export const securityPack: RulePack = {
           "0+50x10",
         ),
       ],
-      alerts: [fires("UnauthorizedAccessAttempts", "6m", { severity: "warning", service: "a" })],
+      alerts: [
+        quiet("UnauthorizedAccessAttempts", "3m"),
+        fires("UnauthorizedAccessAttempts", "6m", { severity: "warning", service: "a" }),
+      ],
     },
   ],
 };
