@@ -1,0 +1,32 @@
+/** Jaeger v2 watching itself: its collector pipeline from OTLP in to span storage out. */
+import { Settings } from "../../config/settings";
+import { jaegerOtelcol } from "../../metrics/exporters/jaeger";
+import { jobOf } from "../../rules/packs/lib";
+import { buildDashboard } from "../layout";
+import { pipelineRows } from "../panels/pipeline";
+import { componentVariables, scrapeUp } from "../panels/stack";
+
+export const JAEGER_UID = "stack-jaeger";
+
+export function jaegerDashboard(settings: Settings) {
+  return buildDashboard(settings, {
+    uid: JAEGER_UID,
+    title: "Stack / Jaeger",
+    folder: "Stack",
+    tags: ["stack", "self-monitoring", "jaeger"],
+    description:
+      "Jaeger's span pipeline: spans received, written to storage, refused and dropped. Traces themselves are in Explore (Jaeger datasource).",
+    requires: ["jaeger"],
+    variables: componentVariables(settings, "jaeger"),
+    rows: [
+      { panels: [scrapeUp("jaeger")] },
+      ...pipelineRows(settings, {
+        alertPrefix: "Jaeger",
+        job: jobOf("jaeger"),
+        metrics: jaegerOtelcol,
+        signals: ["spans"],
+        memoryLimiter: false,
+      }),
+    ],
+  });
+}
