@@ -291,6 +291,15 @@ describe("the application registry", () => {
     }
   });
 
+  test("collects the process metrics HighMemoryUsage reads, with the service label", async () => {
+    const { registry } = createRegistry({ service: "core-api" });
+    const text = await registry.metrics();
+    if (process.platform === "linux") {
+      expect(text).toMatch(/^process_resident_memory_bytes\{service="core-api"\} \d+/m);
+    }
+    expect(text).toContain("# TYPE process_cpu_seconds_total counter");
+  });
+
   test("sets the service label by default and records observations", async () => {
     const { registry, metrics } = createRegistry({ service: "core-api", defaultMetrics: false });
     metrics.conversationsActive.set({ team: "sales", status: "queued" }, 12);
