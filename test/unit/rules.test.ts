@@ -8,6 +8,8 @@ import { otelCollector } from "../../metrics/exporters/otel-collector";
 import * as prometheus from "../../metrics/exporters/prometheus";
 import { MetricDefinition } from "../../metrics/types";
 import { createRegistry } from "../../metrics/registry";
+import { ruleFiles } from "../../rules";
+import { settingsFrom } from "../support/settings";
 import { metricNames, promqlSyntaxError } from "../../rules/promql";
 import { RULE_PACKS } from "../../rules/packs";
 import { alertsOf, renderPack, RuleSyntaxError } from "../../rules/render";
@@ -249,6 +251,34 @@ describe("rendering", () => {
       (rule) => "alert" in rule,
     ) as { annotations?: unknown }[];
     expect(bare.annotations).toBeUndefined();
+  });
+});
+
+describe("stack config", () => {
+  test("overrides a threshold and disables a pack in the rendered rule files", () => {
+    const settings = settingsFrom({
+      environment: "dev",
+      rules: {
+        overrides: { HighAPIErrorRate: { threshold: 0.02, for: "10m" } },
+        packs: { business: false },
+      },
+    });
+    const files = ruleFiles(settings);
+    expect(files.map((file) => file.name)).not.toContain("business.yml");
+    expect(files.map((file) => file.name)).toContain("api.yml");
+    const api = files.find((file) => file.name === "api.yml")!.content;
+    expect(api).toContain(
+      "expr: service:http_request_errors:ratio_rate5m > 0.02\n        for: 10m",
+    );
+  });
+
+  test("rejects an override of an alert that does not exist", () => {
+    expect(() =>
+      settingsFrom({
+        environment: "dev",
+        rules: { overrides: { HighAPIErrorRates: { threshold: 0.02 } } },
+      }),
+    ).toThrow(/HighAPIErrorRates/);
   });
 });
 
