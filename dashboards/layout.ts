@@ -194,5 +194,6 @@ export function buildDashboard(
   };
   json.panels = layout(rows);
   if (definition.links) json.links = definition.links;
-  return { uid: definition.uid, folder: definition.folder, json };
+  // Plain JSON, as Grafana will read it: the SDK's query objects carry marker methods.
+  return { uid: definition.uid, folder: definition.folder, json: JSON.parse(JSON.stringify(json)) };
 }
