@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./config/errors";
 import { loadSettings } from "./config/load";
 import { readPulumiConfig } from "./config/pulumi-source";
 import { GRAFANA_ADMIN_USER } from "./components/grafana/spec";
 import { ObservabilityStack } from "./components/stack";
 
 // Validation runs before any resource exists: bad config stops the program with every problem listed.
-const settings = loadSettings(readPulumiConfig());
+const settings = loadOrExplain();
 const config = new pulumi.Config();
 
 const stack = new ObservabilityStack("observability", {
@@ -17,4 +18,15 @@ export const environment = settings.environment;
 export const target = settings.target;
 export const urls = stack.urls;
 export const grafanaAdminUser = GRAFANA_ADMIN_USER;
-export const grafanaAdminPassword = stack.grafanaAdminPassword;
+// null rather than undefined when Grafana is disabled, so the output is listed either way.
+export const grafanaAdminPassword = stack.grafanaAdminPassword ?? null;
+
+function loadOrExplain() {
+  try {
+    return loadSettings(readPulumiConfig());
+  } catch (error) {
+    // RunError prints its message alone, without a JavaScript stack trace.
+    if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}

@@ -14,6 +14,8 @@ export function readPulumiConfig(): RawStackConfig {
   for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
+    // Pulumi.yaml gives optional string keys an empty default, since declared keys without one are required.
+    if (text === "") continue;
     values[key] = decode(text);
     if (isConfigSecret(fullKey)) secretKeys.add(key);
   }

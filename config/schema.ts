@@ -118,7 +118,7 @@ export const stackConfigSchema = z.strictObject({
   kubernetes: z
     .strictObject({ namespace: dnsLabel.optional(), storageClass: dnsLabel.optional() })
     .optional(),
-  sentry: z.strictObject({ mode: z.enum(["external", "disabled"]) }).optional(),
+  sentry: z.strictObject({ mode: z.enum(["external", "disabled"]).optional() }).optional(),
   rules: rulesConfig.optional(),
   sentryDsn: secretValue.optional(),
   slackWebhookUrl: secretValue.optional(),

@@ -33,6 +33,7 @@ build_image() {
   local source
   source=$(command -v "$binary") || { echo "images: $binary not built; run scripts/toolchain/install.sh" >&2; exit 1; }
   root=$(mktemp -d)
+  chmod 755 "$root"
   mkdir -p "$root/bin" "$root/etc" "$root/tmp"
   chmod 1777 "$root/tmp"
   cp "$source" "$root/bin/$binary"

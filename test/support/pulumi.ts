@@ -50,7 +50,7 @@ export class TestStack {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_UPDATE_CHECK: "true",
     };
-    this.ok("stack", "init", stack);
+    this.ok("stack", "init");
   }
 
   /** Runs `pulumi <args> --stack <stack>` in the scratch project. */
