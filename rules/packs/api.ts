@@ -107,7 +107,7 @@ export const apiPack: RulePack = {
           expr: (threshold) => `${sel(routeErrorRatio)} > ${threshold}`,
           summary: "One API route answers more than 5% of its requests with a server error.",
           description:
-            "{{ $value | humanizePercentage }} of the requests to {{ $labels.route }} on {{ $labels.service }} failed with a 5xx status for 5 minutes, even if the service as a whole looks healthy.",
+            "{{ $value | humanizePercentage }} of the requests to {{ $labels.route }} on {{ $labels.service }} failed with a 5xx status over the last 5 minutes, even if the service as a whole looks healthy.",
         },
         {
           alert: "SlowAPIResponse",
@@ -117,7 +117,7 @@ export const apiPack: RulePack = {
           expr: (threshold) => `${sel(serviceLatencyP95)} > ${threshold}`,
           summary: "An API's 95th percentile response time is above 500 ms.",
           description:
-            "95% of the requests to {{ $labels.service }} finish within {{ $value | humanizeDuration }}, slower than the SlowAPIResponse threshold, for 10 minutes.",
+            "95% of the requests to {{ $labels.service }} finish within {{ $value | humanizeDuration }}, slower than the SlowAPIResponse threshold.",
         },
         {
           alert: "VerySlowAPIResponse",
@@ -148,7 +148,7 @@ export const apiPack: RulePack = {
             `max ${by(processResidentMemoryBytes, "service", "instance")} (${sel(processResidentMemoryBytes)}) > ${threshold}`,
           summary: "A service process uses more than 2 GiB of memory.",
           description:
-            "{{ $labels.service }} at {{ $labels.instance }} has used {{ $value | humanize1024 }}B of resident memory for 10 minutes.",
+            "{{ $labels.service }} at {{ $labels.instance }} has used {{ $value | humanize1024 }}B of resident memory.",
         },
       ],
     },

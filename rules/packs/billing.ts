@@ -63,7 +63,7 @@ export const billingPack: RulePack = {
           expr: (threshold) => `${sel(organizationCreditUsage)} > ${threshold}`,
           summary: "An organisation uses more than 1000 credits an hour.",
           description:
-            "Organisation {{ $labels.organization_id }} used {{ $value | humanize }} credits in the last hour, for 30 minutes now.",
+            "Organisation {{ $labels.organization_id }} used {{ $value | humanize }} credits in the last hour.",
         },
         {
           alert: "PaymentFailed",

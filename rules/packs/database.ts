@@ -70,7 +70,7 @@ export const databasePack: RulePack = {
           expr: (threshold) => `${sel(serviceQueryLatencyP95)} > ${threshold}`,
           summary: "The 95th percentile of database queries takes more than 1 second.",
           description:
-            "95% of {{ $labels.service }}'s queries finish within {{ $value | humanizeDuration }}, for 10 minutes. Look for missing indexes and lock waits.",
+            "95% of {{ $labels.service }}'s queries finish within {{ $value | humanizeDuration }}. Look for missing indexes and lock waits.",
         },
         {
           alert: "HighDatabaseErrorRate",
@@ -94,7 +94,7 @@ export const databasePack: RulePack = {
           expr: () => `${sel(up, { job: DEPENDENCY.postgresql })} == 0`,
           summary: "PostgreSQL does not answer its scrapes.",
           description:
-            "Prometheus cannot scrape {{ $labels.job }} at {{ $labels.instance }} (the PostgreSQL exporter) for 1 minute.",
+            "Prometheus cannot scrape {{ $labels.job }} at {{ $labels.instance }} (the PostgreSQL exporter).",
         },
       ],
     },

@@ -21,7 +21,7 @@ function dependencyDown(
     expr: () =>
       `max ${by(dependencyUp, "dependency")} (${sel(dependencyUp, { dependency: DEPENDENCY[dependency] })}) == 0`,
     summary: `${displayName} is unreachable from every service.`,
-    description: `No service's readiness check has reached ${displayName} for ${duration}. ${impact}`,
+    description: `No service's readiness check reaches ${displayName}. ${impact}`,
   };
 }
 

@@ -87,8 +87,7 @@ export const hostPack: RulePack = {
           threshold: 0.9,
           expr: (threshold) => `${sel(hostCpuUtilisation)} > ${threshold}`,
           summary: "A host's CPUs are more than 90% busy.",
-          description:
-            "{{ $labels.instance }} has been {{ $value | humanizePercentage }} busy for 15 minutes.",
+          description: "{{ $labels.instance }} has been {{ $value | humanizePercentage }} busy.",
         },
         {
           alert: "HostHighMemoryUsage",

@@ -63,7 +63,7 @@ export const llmPack: RulePack = {
             `${sel(serviceLlmCostRate)} > ${factor} * ${sel(serviceLlmCostRateDay)}`,
           summary: "LLM spending runs at more than 3 times its 24-hour average.",
           description:
-            "{{ $labels.service }} spends {{ $value | humanize }} credits per second on LLM requests, more than the LLMCostSpike factor times its 24-hour average, for 15 minutes.",
+            "{{ $labels.service }} spends {{ $value | humanize }} credits per second on LLM requests, more than the LLMCostSpike factor times its 24-hour average.",
         },
         {
           alert: "LLMHighErrorRate",

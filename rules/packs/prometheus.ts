@@ -131,8 +131,7 @@ export const prometheusPack: RulePack = {
           expr: (threshold) =>
             `max_over_time(${sel(prometheusNotificationsAlertmanagersDiscovered, { job })}[5m]) < ${threshold}`,
           summary: "Prometheus has no Alertmanager to send alerts to.",
-          description:
-            "{{ $labels.instance }} has found no Alertmanager for 10 minutes; alerts reach nobody.",
+          description: "{{ $labels.instance }} has found no Alertmanager; alerts reach nobody.",
         },
         tsdbFailure(
           "PrometheusTSDBCompactionsFailing",

@@ -89,7 +89,7 @@ export const supportPack: RulePack = {
           expr: (threshold) => `${sel(integrationFailureRatio)} > ${threshold}`,
           summary: "More than half of the requests to an integration fail.",
           description:
-            "{{ $value | humanizePercentage }} of the requests to {{ $labels.integration }} failed or timed out over the last 5 minutes, for 10 minutes.",
+            "{{ $value | humanizePercentage }} of the requests to {{ $labels.integration }} failed or timed out over the last 5 minutes.",
         },
         {
           alert: "SlowIntegration",
@@ -108,8 +108,7 @@ export const supportPack: RulePack = {
           threshold: 20,
           expr: (threshold) => `${sel(teamQueuedConversations)} > ${threshold}`,
           summary: "More than 20 conversations wait for an agent.",
-          description:
-            "{{ $value }} conversations are queued for team {{ $labels.team }}, for 15 minutes.",
+          description: "{{ $value }} conversations are queued for team {{ $labels.team }}.",
         },
         {
           alert: "SlowFRT",
@@ -119,7 +118,7 @@ export const supportPack: RulePack = {
           expr: (threshold) => `${sel(teamFirstResponseP95)} > ${threshold}`,
           summary: "The 95th percentile of first response time is above 10 minutes.",
           description:
-            "95% of team {{ $labels.team }}'s customers get a first answer within {{ $value | humanizeDuration }}, for 15 minutes.",
+            "95% of team {{ $labels.team }}'s customers get a first answer within {{ $value | humanizeDuration }}.",
         },
         {
           alert: "HighAgentLoad",
@@ -129,8 +128,7 @@ export const supportPack: RulePack = {
           expr: (threshold) =>
             `avg ${by(agentActiveConversations, "agent_id")} (${sel(agentActiveConversations)}) > ${threshold}`,
           summary: "An agent handles more than 8 conversations at once.",
-          description:
-            "Agent {{ $labels.agent_id }} has {{ $value }} active conversations, for 30 minutes.",
+          description: "Agent {{ $labels.agent_id }} has {{ $value }} active conversations.",
         },
         {
           alert: "WorkerQueueBacklog",
@@ -141,7 +139,7 @@ export const supportPack: RulePack = {
             `max ${by(queueDepth, "service", "queue")} (${sel(queueDepth)}) > ${threshold}`,
           summary: "More than 100 tasks wait in a worker queue.",
           description:
-            "{{ $value }} tasks wait in {{ $labels.queue }} of {{ $labels.service }}, for 15 minutes: workers are down or too few.",
+            "{{ $value }} tasks wait in {{ $labels.queue }} of {{ $labels.service }}: workers are down or too few.",
         },
       ],
     },
