@@ -8,6 +8,8 @@ import {
   DashboardBuilder,
   DashboardCursorSync,
   DashboardLink,
+  DashboardLinkBuilder,
+  DashboardLinkType,
   GridPos,
   Panel,
   RowPanel,
@@ -22,6 +24,8 @@ import { isAlert } from "../rules/types";
 import { DashboardFile } from "./types";
 
 export const GRID_COLUMNS = 24;
+/** The tag every dashboard of the product carries; the navigation dropdown lists by it. */
+export const PRODUCT_TAG = "observability-stack";
 const DEFAULT_SIZE = { w: 12, h: 8 };
 
 /** The Grafana folders dashboards are filed in, one per area. */
@@ -180,7 +184,7 @@ export function buildDashboard(
   const builder = new DashboardBuilder(definition.title)
     .uid(definition.uid)
     .description(definition.description)
-    .tags(["observability-stack", ...definition.tags])
+    .tags([PRODUCT_TAG, ...definition.tags])
     .readonly()
     .tooltip(DashboardCursorSync.Crosshair)
     .refresh("30s")
@@ -193,7 +197,16 @@ export function buildDashboard(
       .filter((variable) => variableServable(variable, available)),
   };
   json.panels = layout(rows);
-  if (definition.links) json.links = definition.links;
+  json.links = [
+    // Every dashboard of the stack in a dropdown: all carry the product tag.
+    new DashboardLinkBuilder("Observability stack")
+      .type(DashboardLinkType.Dashboards)
+      .tags([PRODUCT_TAG])
+      .asDropdown(true)
+      .keepTime(true)
+      .build(),
+    ...(definition.links ?? []),
+  ];
   // Plain JSON, as Grafana will read it: the SDK's query objects carry marker methods.
   return { uid: definition.uid, folder: definition.folder, json: JSON.parse(JSON.stringify(json)) };
 }

@@ -4,7 +4,6 @@
  * Grafana's range variables, which follow the dashboard's time range and zoom.
  */
 import { by, Matchers, part, sel } from "../metrics/promql";
-export { part };
 import { LabelsOf, MetricDefinition } from "../metrics/types";
 import { PromDuration } from "../rules/types";
 
@@ -47,4 +46,5 @@ export function mean<M extends MetricDefinition>(
   return `${sumBy(metric, labels, rate(part(metric, "sum", matchers), window))} / ${sumBy(metric, labels, rate(part(metric, "count", matchers), window))}`;
 }
 
-export { sel };
+/** Re-exported so panels take every PromQL builder from one place. */
+export { part, sel };

@@ -55,33 +55,50 @@ const SEVERITY_COLORS: Record<Severity, string> = {
 };
 const OK = "green";
 
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/**
+ * Grafana colors a value with the highest step at or below it, while an "above" alert fires
+ * only over its threshold. That matters for a threshold of 0 (any failure at all): its step
+ * starts just above zero, so a quiet zero stays green.
+ */
+function aboveStep(threshold: number): number {
+  return threshold === 0 ? Number.MIN_VALUE : threshold;
+}
+
 /**
  * Threshold steps for a panel that shows the quantity these alerts watch. `above`: the
  * alerts fire when the value rises over their thresholds (error ratio, latency); `below`:
- * when it falls under them (credit balance). Each step takes its alert's severity color.
- * Alerts of disabled packs are left out; none left means a single neutral step.
+ * when it falls under them (credit balance). Each step takes its alert's severity color;
+ * alerts sharing a threshold give one step, in the worse color. Alerts of disabled packs are
+ * left out; none left means a single neutral step.
  */
 export function alertThresholds(
   settings: Settings,
   direction: "above" | "below",
   ...names: string[]
 ): Threshold[] {
-  const alerts = names
-    .map((name) => alertInForce(settings, name))
-    .filter((alert): alert is AlertInForce => alert !== undefined)
-    .sort((a, b) => a.threshold - b.threshold);
+  const byThreshold = new Map<number, AlertInForce>();
+  for (const alert of names.map((name) => alertInForce(settings, name))) {
+    if (alert === undefined) continue;
+    const same = byThreshold.get(alert.threshold);
+    if (!same || SEVERITY_RANK[alert.severity] > SEVERITY_RANK[same.severity]) {
+      byThreshold.set(alert.threshold, alert);
+    }
+  }
+  const alerts = [...byThreshold.values()].sort((a, b) => a.threshold - b.threshold);
   if (alerts.length === 0) return [{ value: null, color: OK }];
   if (direction === "above") {
     return [
       { value: null, color: OK },
       ...alerts.map((alert) => ({
-        value: alert.threshold,
+        value: aboveStep(alert.threshold),
         color: SEVERITY_COLORS[alert.severity],
       })),
     ];
   }
   // Below: the lowest threshold's alert colors everything under it; each higher threshold
-  // hands over to the next alert up, and above the highest the value is fine.
+  // hands over to the next alert up, and from the highest one on the value is fine.
   return [
     { value: null, color: SEVERITY_COLORS[alerts[0].severity] },
     ...alerts.map((alert, index) => ({

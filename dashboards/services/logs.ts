@@ -47,7 +47,9 @@ function errorCount() {
         { value: 1, color: "red" },
       ],
     },
-  ).timeFrom("1h");
+  )
+    .noValue("0")
+    .timeFrom("1h");
 }
 
 function errorsOverTime() {

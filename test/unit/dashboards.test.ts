@@ -210,6 +210,15 @@ describe("thresholds come from the alert rules", () => {
     });
   });
 
+  test("alerts on any occurrence (> 0) leave a quiet zero green; shared thresholds give one step", () => {
+    const prometheus = byUid(dashboardFiles(stackSettings("dev")), "stack-prometheus");
+    // PrometheusRuleEvaluationFailures (critical) and PrometheusMissedRuleEvaluations (warning).
+    expect(steps(prometheus, "Failed and missed rule evaluations (5m)")).toEqual([
+      { value: null, color: "green" },
+      { value: Number.MIN_VALUE, color: "red" },
+    ]);
+  });
+
   test("an alert of a disabled pack has no threshold; an unknown alert is an error", () => {
     const settings = settingsFrom({ environment: "dev", rules: { packs: { billing: false } } });
     expect(alertThreshold(settings, "LowCreditBalance")).toBeUndefined();
