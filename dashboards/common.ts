@@ -6,7 +6,6 @@
 import * as cog from "@grafana/grafana-foundation-sdk/cog";
 import {
   CustomVariableBuilder,
-  Panel,
   QueryVariableBuilder,
   TextBoxVariableBuilder,
   Threshold,
@@ -118,7 +117,7 @@ export function loki(expr: string, options: LokiOptions = {}): Query {
 // --- Thresholds -------------------------------------------------------------------------
 
 /** Steps for a panel with no alert behind it: one neutral color. */
-export const NO_THRESHOLDS: Threshold[] = [{ value: null, color: "green" }];
+const NO_THRESHOLDS: Threshold[] = [{ value: null, color: "green" }];
 
 function thresholdsConfig(steps: Threshold[]) {
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
@@ -276,9 +275,6 @@ export function text(
     .span(options.width ?? 12)
     .height(options.height ?? 8);
 }
-
-/** What every panel builder is to the layout. */
-export type PanelCell = cog.Builder<Panel>;
 
 // --- Template variables -----------------------------------------------------------------
 

@@ -197,16 +197,16 @@ export function buildDashboard(
       .filter((variable) => variableServable(variable, available)),
   };
   json.panels = layout(rows);
-  json.links = [
-    // Every dashboard of the stack in a dropdown: all carry the product tag.
-    new DashboardLinkBuilder("Observability stack")
-      .type(DashboardLinkType.Dashboards)
-      .tags([PRODUCT_TAG])
-      .asDropdown(true)
-      .keepTime(true)
-      .build(),
-    ...(definition.links ?? []),
-  ];
+  // Every dashboard of the stack in a dropdown in the header: all carry the product tag.
+  // (The SDK's default placement would hide the link in the controls menu.)
+  const navigation = new DashboardLinkBuilder("Observability stack")
+    .type(DashboardLinkType.Dashboards)
+    .tags([PRODUCT_TAG])
+    .asDropdown(true)
+    .keepTime(true)
+    .build();
+  delete navigation.placement;
+  json.links = [navigation, ...(definition.links ?? [])];
   // Plain JSON, as Grafana will read it: the SDK's query objects carry marker methods.
   return { uid: definition.uid, folder: definition.folder, json: JSON.parse(JSON.stringify(json)) };
 }
