@@ -82,6 +82,11 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
         ),
       ) as RuleSettings["overrides"],
     },
+    scrapeJobs: (config.scrapeJobs ?? []).map((job) => ({
+      job: job.job,
+      targets: job.targets,
+      metricsPath: job.metricsPath ?? "/metrics",
+    })),
     alerting: {
       slack: config.slackWebhookUrl === undefined ? undefined : { secret: "slackWebhookUrl" },
       pagerduty:
@@ -155,6 +160,7 @@ function checkSettings(settings: Settings, config: StackConfig): string[] {
     ...enabled.flatMap((component) => replicaProblems(component, settings)),
     ...duplicatePorts(enabled),
     ...sentryProblems(config),
+    ...scrapeJobProblems(settings),
     ...budgetProblems(budgetUse(settings.environment, enabled)),
   ];
 }
@@ -237,4 +243,27 @@ function sentryProblems(config: StackConfig): string[] {
     ];
   }
   return [];
+}
+
+/** Job names label every series, so each names one thing: not twice, not a component's own job. */
+function scrapeJobProblems(settings: Settings): string[] {
+  const taken = new Map<string, string>(
+    Object.values(CATALOG).map((definition) => [
+      definition.serviceName,
+      `the ${definition.displayName} job`,
+    ]),
+  );
+  return settings.scrapeJobs.flatMap((job, index) => {
+    const owner = taken.get(job.job);
+    taken.set(job.job, `scrapeJobs[${index}]`);
+    return owner
+      ? [
+          problem(
+            ["scrapeJobs", index, "job"],
+            job.job,
+            `already names ${owner}; choose another job name`,
+          ),
+        ]
+      : [];
+  });
 }

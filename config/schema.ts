@@ -82,6 +82,22 @@ const rulesConfig = z.strictObject({
     .optional(),
 });
 
+const scrapeJob = z.strictObject({
+  job: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, { error: "must be a job name (letters, digits, _ and -)" }),
+  targets: z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, {
+          error: "must be host:port, such as api:8000 or 10.0.0.5:9100",
+        }),
+    )
+    .min(1),
+  metricsPath: z.string().regex(/^\//, { error: "must start with /" }).optional(),
+});
+
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS),
   target: z.enum(TARGETS).optional(),
@@ -120,6 +136,7 @@ export const stackConfigSchema = z.strictObject({
     .optional(),
   sentry: z.strictObject({ mode: z.enum(["external", "disabled"]).optional() }).optional(),
   rules: rulesConfig.optional(),
+  scrapeJobs: z.array(scrapeJob).optional(),
   sentryDsn: secretValue.optional(),
   slackWebhookUrl: secretValue.optional(),
   pagerdutyRoutingKey: secretValue.optional(),
@@ -127,5 +144,6 @@ export const stackConfigSchema = z.strictObject({
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type ScrapeJobConfig = z.infer<typeof scrapeJob>;
 export type AlertOverrideConfig = z.infer<typeof alertOverride>;
 export type ComponentOverride = z.infer<ReturnType<typeof componentOverride>>;

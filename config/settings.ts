@@ -37,6 +37,13 @@ export interface AlertingSettings {
   deadMansSwitch?: SecretRef;
 }
 
+/** A service of the user's that Prometheus scrapes, next to the stack's own components. */
+export interface ScrapeJob {
+  job: string;
+  targets: string[];
+  metricsPath: string;
+}
+
 export type SentrySettings = { mode: "disabled" } | { mode: "external"; dsn: SecretRef };
 
 /** The validated, fully defaulted settings of one stack: the only input of specs and renderers. */
@@ -53,6 +60,7 @@ export interface Settings {
   sentry: SentrySettings;
   rules: RuleSettings;
   alerting: AlertingSettings;
+  scrapeJobs: ScrapeJob[];
 }
 
 export function enabledComponents(settings: Settings): ComponentSettings[] {

@@ -68,9 +68,16 @@ export function renderPrometheusConfig(settings: Settings, ruleFileNames: string
       },
     }),
     rule_files: ruleFileNames.map((name) => `${RULES_DIR}/${name}`),
-    scrape_configs: edges
-      .filter((edge) => edge.purpose === "scrape")
-      .map((edge) => scrapeJob(settings, edge.to)),
+    scrape_configs: [
+      ...edges
+        .filter((edge) => edge.purpose === "scrape")
+        .map((edge) => scrapeJob(settings, edge.to)),
+      ...settings.scrapeJobs.map((job) => ({
+        job_name: job.job,
+        metrics_path: job.metricsPath,
+        static_configs: [{ targets: job.targets }],
+      })),
+    ],
   };
 }
 

@@ -3,7 +3,7 @@ import * as path from "path";
 import versions from "../../versions.json";
 import { renderStack } from "../../components/render";
 import { run, scratchDir, tool, version } from "../support/tools";
-import { STACKS, stackSettings } from "../support/settings";
+import { settingsFrom, STACKS, stackSettings } from "../support/settings";
 
 /** Writes a stack's rendered files where the validators can read them. */
 function renderTo(stack: string): string {
@@ -56,6 +56,26 @@ describe.each(STACKS)("rendered configs of the %s stack", (stack) => {
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });
+});
+
+test("promtool accepts the scrape jobs of the user's own services", () => {
+  const settings = settingsFrom({
+    environment: "dev",
+    scrapeJobs: [
+      { job: "api", targets: ["api:8000", "10.0.0.7:8000"], metricsPath: "/internal/metrics" },
+    ],
+  });
+  const file = renderStack(settings).find((f) => f.path === "prometheus/prometheus.yml")!;
+  expect(file.content).toContain("job_name: api");
+  const dir = scratchDir("scrape-jobs");
+  fs.writeFileSync(path.join(dir, "prometheus.yml"), file.content);
+  const result = run(tool("promtool"), [
+    "check",
+    "config",
+    "--syntax-only",
+    path.join(dir, "prometheus.yml"),
+  ]);
+  expect(result.status).toBe(0);
 });
 
 describe("the validators can fail", () => {

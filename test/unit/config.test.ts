@@ -236,6 +236,35 @@ describe("bad input: one message per problem, naming key, value and what is allo
     ]);
   });
 
+  test("scrape jobs: bad targets, duplicate names and a component's own job name", () => {
+    expect(
+      problemsOf({
+        environment: "dev",
+        scrapeJobs: [
+          { job: "api", targets: ["api:8000"] },
+          { job: "api", targets: ["api-2:8000"] },
+          { job: "loki", targets: ["x:1"] },
+          { job: "web", targets: ["http://web:80"] },
+        ],
+      }),
+    ).toEqual([
+      'observability-stack:scrapeJobs.3.targets.0 = "http://web:80": must be host:port, such as api:8000 or 10.0.0.5:9100',
+    ]);
+    expect(
+      problemsOf({
+        environment: "dev",
+        scrapeJobs: [
+          { job: "api", targets: ["api:8000"] },
+          { job: "api", targets: ["api-2:8000"] },
+          { job: "loki", targets: ["x:1"] },
+        ],
+      }),
+    ).toEqual([
+      'observability-stack:scrapeJobs.1.job = "api": already names scrapeJobs[0]; choose another job name',
+      'observability-stack:scrapeJobs.2.job = "loki": already names the Loki job; choose another job name',
+    ]);
+  });
+
   test("the error names the stack and says nothing was created", () => {
     expect(() => settingsFrom({ environment: "dev", sampling: { ratio: 3 } })).toThrow(
       /^Stack "test" has 1 config problem; nothing was created:\n {2}- observability-stack:sampling\.ratio/,
