@@ -1,5 +1,6 @@
 import { AlertingSettings, SecretRef, Settings } from "../config/settings";
 import { SecretFile } from "../components/spec";
+import { FAMILY_LABEL } from "./render";
 import { Severity } from "./types";
 
 export const ALERTMANAGER_SECRETS_DIR = "/etc/alertmanager/secrets";
@@ -55,6 +56,13 @@ export const INHIBITIONS: Inhibition[] = [
     source: [severity("critical")],
     target: [severity("warning")],
     equal: ["alertname", "service"],
+  },
+  // The same condition at two levels under two names (CriticalAPIErrorRate over HighAPIErrorRate).
+  // Both sides must carry the label: Alertmanager treats two missing labels as equal.
+  {
+    source: [severity("critical"), `${FAMILY_LABEL}=~".+"`],
+    target: [severity("warning"), `${FAMILY_LABEL}=~".+"`],
+    equal: [FAMILY_LABEL, "service"],
   },
 ];
 

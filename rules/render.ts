@@ -1,5 +1,6 @@
 import {
   AlertRule,
+  AlertText,
   isAlert,
   PromDuration,
   RecordingRule,
@@ -36,6 +37,13 @@ function checked(rule: string, expr: string): string {
   return expr;
 }
 
+/** The label that ties the severity levels of one condition together (see AlertRule.family). */
+export const FAMILY_LABEL = "alert_family";
+
+function text(value: AlertText, threshold: number): string {
+  return typeof value === "string" ? value : value(threshold);
+}
+
 export interface RenderOptions {
   /**
    * Write each alert's annotations. Default: true. promtool unit tests compare annotations
@@ -57,11 +65,15 @@ export function renderAlert(
     alert: rule.alert,
     expr: checked(rule.alert, rule.expr(threshold)),
     ...(duration && { for: duration }),
-    labels: { severity: override.severity ?? rule.severity, ...rule.labels },
+    labels: {
+      severity: override.severity ?? rule.severity,
+      ...(rule.family && { [FAMILY_LABEL]: rule.family }),
+      ...rule.labels,
+    },
     ...((options.annotations ?? true) && {
       annotations: {
-        summary: rule.summary,
-        description: rule.description,
+        summary: text(rule.summary, threshold),
+        description: text(rule.description, threshold),
         runbook_url: rule.runbookUrl ?? `${RUNBOOK_BASE_URL}/${rule.alert.toLowerCase()}`,
       },
     }),
@@ -99,7 +111,13 @@ export function renderPack(
   return { groups: pack.groups.map((group) => renderGroup(group, overrides, options)) };
 }
 
-function renderTest(test: RuleTest) {
+/** Labels the renderer adds to an alert itself, so tests need not repeat them. */
+function derivedLabels(pack: RulePack, alertname: string): Record<string, string> {
+  const family = alertsOf(pack).find((alert) => alert.alert === alertname)?.family;
+  return family ? { [FAMILY_LABEL]: family } : {};
+}
+
+function renderTest(pack: RulePack, test: RuleTest) {
   return {
     name: test.name,
     interval: test.interval,
@@ -108,7 +126,7 @@ function renderTest(test: RuleTest) {
       eval_time: check.evalTime,
       alertname: check.alertname,
       exp_alerts: check.expect.map((alert) => ({
-        exp_labels: alert.labels,
+        exp_labels: { ...derivedLabels(pack, check.alertname), ...alert.labels },
         ...(alert.annotations && { exp_annotations: alert.annotations }),
       })),
     })),
@@ -123,7 +141,7 @@ export function renderPackTests(pack: RulePack, ruleFile: string) {
   return {
     rule_files: [ruleFile],
     evaluation_interval: "1m",
-    tests: pack.tests.map(renderTest),
+    tests: pack.tests.map((test) => renderTest(pack, test)),
   };
 }
 

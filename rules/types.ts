@@ -17,13 +17,22 @@ export interface AlertRule {
   threshold?: number;
   /** The expression, given the threshold in force. */
   expr: (threshold: number) => string;
-  summary: string;
-  /** May use `{{ $labels.x }}` and `{{ $value }}`. */
-  description: string;
+  /** Static text, or text made from the threshold in force, so an override never leaves it stale. */
+  summary: AlertText;
+  /** May use `{{ $labels.x }}` and `{{ $value }}`; also static or made from the threshold. */
+  description: AlertText;
+  /**
+   * Alerts of one family are severity levels of one condition (HighAPIErrorRate and
+   * CriticalAPIErrorRate): while the critical one fires for a service, Alertmanager holds
+   * back the family's warnings for that service.
+   */
+  family?: string;
   /** Defaults to the runbook page named after the alert. */
   runbookUrl?: string;
   labels?: Record<string, string>;
 }
+
+export type AlertText = string | ((threshold: number) => string);
 
 export interface RecordingRule {
   record: string;

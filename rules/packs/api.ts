@@ -82,6 +82,7 @@ export const apiPack: RulePack = {
         {
           alert: "HighAPIErrorRate",
           severity: "warning",
+          family: "api_error_rate",
           for: "5m",
           threshold: 0.01,
           expr: (threshold) => `${sel(serviceErrorRatio)} > ${threshold}`,
@@ -92,6 +93,7 @@ export const apiPack: RulePack = {
         {
           alert: "CriticalAPIErrorRate",
           severity: "critical",
+          family: "api_error_rate",
           for: "2m",
           threshold: 0.05,
           expr: (threshold) => `${sel(serviceErrorRatio)} > ${threshold}`,
@@ -112,6 +114,7 @@ export const apiPack: RulePack = {
         {
           alert: "SlowAPIResponse",
           severity: "warning",
+          family: "api_latency",
           for: "10m",
           threshold: 0.5,
           expr: (threshold) => `${sel(serviceLatencyP95)} > ${threshold}`,
@@ -122,6 +125,7 @@ export const apiPack: RulePack = {
         {
           alert: "VerySlowAPIResponse",
           severity: "critical",
+          family: "api_latency",
           for: "5m",
           threshold: 2,
           expr: (threshold) => `${sel(serviceLatencyP95)} > ${threshold}`,

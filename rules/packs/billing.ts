@@ -38,6 +38,7 @@ export const billingPack: RulePack = {
         {
           alert: "LowCreditBalance",
           severity: "warning",
+          family: "credit_balance",
           for: "5m",
           threshold: 100,
           expr: (threshold) => `${lowestBalance} < ${threshold}`,
@@ -48,6 +49,7 @@ export const billingPack: RulePack = {
         {
           alert: "CriticalCreditBalance",
           severity: "critical",
+          family: "credit_balance",
           for: "1m",
           threshold: 10,
           expr: (threshold) => `${lowestBalance} < ${threshold}`,

@@ -1,6 +1,7 @@
 import * as application from "../../metrics/application";
 import * as alertmanager from "../../metrics/exporters/alertmanager";
 import * as cadvisor from "../../metrics/exporters/cadvisor";
+import { renderAlert } from "../../rules/render";
 import { jaegerOtelcol } from "../../metrics/exporters/jaeger";
 import * as loki from "../../metrics/exporters/loki";
 import * as nodeExporter from "../../metrics/exporters/node-exporter";
@@ -108,8 +109,9 @@ describe("rule packs", () => {
     "%s has a severity, a summary and a description",
     (_name, alert) => {
       expect(["critical", "warning", "info"]).toContain(alert.severity);
-      expect(alert.summary.trim()).not.toBe("");
-      expect(alert.description.trim()).not.toBe("");
+      const { annotations } = renderAlert(alert);
+      expect(annotations!.summary.trim()).not.toBe("");
+      expect(annotations!.description.trim()).not.toBe("");
     },
   );
 
