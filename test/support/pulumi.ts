@@ -49,6 +49,8 @@ export class TestStack {
       PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase-not-a-secret",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_UPDATE_CHECK: "true",
+      // Types are checked by `npm run build`; the engine only needs the JavaScript.
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     };
     this.ok("stack", "init");
   }
