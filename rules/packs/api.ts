@@ -6,6 +6,7 @@ import {
 } from "../../metrics/application";
 import { by, Matchers, sel } from "../../metrics/promql";
 import { RulePack } from "../types";
+import { bytes, count, percent, seconds } from "../text";
 import {
   fires,
   histogramQuantile,
@@ -86,7 +87,8 @@ export const apiPack: RulePack = {
           for: "5m",
           threshold: 0.01,
           expr: (threshold) => `${sel(serviceErrorRatio)} > ${threshold}`,
-          summary: "An API answers more than 1% of its requests with a server error.",
+          summary: (t) =>
+            `An API answers more than ${percent(t)} of its requests with a server error.`,
           description:
             "{{ $value | humanizePercentage }} of the requests to {{ $labels.service }} failed with a 5xx status over the last 5 minutes (the threshold is a ratio of all requests).",
         },
@@ -97,7 +99,8 @@ export const apiPack: RulePack = {
           for: "2m",
           threshold: 0.05,
           expr: (threshold) => `${sel(serviceErrorRatio)} > ${threshold}`,
-          summary: "An API answers more than 5% of its requests with a server error.",
+          summary: (t) =>
+            `An API answers more than ${percent(t)} of its requests with a server error.`,
           description:
             "{{ $value | humanizePercentage }} of the requests to {{ $labels.service }} failed with a 5xx status over the last 5 minutes.",
         },
@@ -107,7 +110,8 @@ export const apiPack: RulePack = {
           for: "5m",
           threshold: 0.05,
           expr: (threshold) => `${sel(routeErrorRatio)} > ${threshold}`,
-          summary: "One API route answers more than 5% of its requests with a server error.",
+          summary: (t) =>
+            `One API route answers more than ${percent(t)} of its requests with a server error.`,
           description:
             "{{ $value | humanizePercentage }} of the requests to {{ $labels.route }} on {{ $labels.service }} failed with a 5xx status over the last 5 minutes, even if the service as a whole looks healthy.",
         },
@@ -118,7 +122,7 @@ export const apiPack: RulePack = {
           for: "10m",
           threshold: 0.5,
           expr: (threshold) => `${sel(serviceLatencyP95)} > ${threshold}`,
-          summary: "An API's 95th percentile response time is above 500 ms.",
+          summary: (t) => `An API's 95th percentile response time is above ${seconds(t)}.`,
           description:
             "95% of the requests to {{ $labels.service }} finish within {{ $value | humanizeDuration }}, slower than the SlowAPIResponse threshold.",
         },
@@ -129,7 +133,7 @@ export const apiPack: RulePack = {
           for: "5m",
           threshold: 2,
           expr: (threshold) => `${sel(serviceLatencyP95)} > ${threshold}`,
-          summary: "An API's 95th percentile response time is above 2 seconds.",
+          summary: (t) => `An API's 95th percentile response time is above ${seconds(t)}.`,
           description:
             "95% of the requests to {{ $labels.service }} finish within {{ $value | humanizeDuration }}; users are waiting seconds for answers.",
         },
@@ -139,7 +143,7 @@ export const apiPack: RulePack = {
           for: "5m",
           threshold: 1000,
           expr: (threshold) => `${sel(serviceRequestRate)} > ${threshold}`,
-          summary: "An API receives more than 1000 requests per second.",
+          summary: (t) => `An API receives more than ${count(t)} requests per second.`,
           description:
             "{{ $labels.service }} receives {{ $value | humanize }} requests per second. Check for a traffic spike, a client retry loop or abuse before scaling.",
         },
@@ -150,7 +154,7 @@ export const apiPack: RulePack = {
           threshold: 2 * 1024 ** 3,
           expr: (threshold) =>
             `max ${by(processResidentMemoryBytes, "service", "instance")} (${sel(processResidentMemoryBytes)}) > ${threshold}`,
-          summary: "A service process uses more than 2 GiB of memory.",
+          summary: (t) => `A service process uses more than ${bytes(t)} of memory.`,
           description:
             "{{ $labels.service }} at {{ $labels.instance }} has used {{ $value | humanize1024 }}B of resident memory.",
         },

@@ -8,6 +8,7 @@ import {
 } from "../../metrics/application";
 import { by, sel } from "../../metrics/promql";
 import { RulePack } from "../types";
+import { count } from "../text";
 import { fires, increase, quiet, record, recorded, series, sumBy } from "./lib";
 
 /** Credits each organisation used in the last hour; the credit usage dashboard reads it too. */
@@ -42,7 +43,7 @@ export const billingPack: RulePack = {
           for: "5m",
           threshold: 100,
           expr: (threshold) => `${lowestBalance} < ${threshold}`,
-          summary: "An organisation has fewer than 100 credits left.",
+          summary: (t) => `An organisation has fewer than ${count(t)} credits left.`,
           description:
             "Organisation {{ $labels.organization_id }} has {{ $value }} credits left; its requests will be refused when they run out.",
         },
@@ -53,7 +54,7 @@ export const billingPack: RulePack = {
           for: "1m",
           threshold: 10,
           expr: (threshold) => `${lowestBalance} < ${threshold}`,
-          summary: "An organisation has fewer than 10 credits left.",
+          summary: (t) => `An organisation has fewer than ${count(t)} credits left.`,
           description:
             "Organisation {{ $labels.organization_id }} has {{ $value }} credits left and is about to be cut off.",
         },
@@ -63,7 +64,7 @@ export const billingPack: RulePack = {
           for: "30m",
           threshold: 1000,
           expr: (threshold) => `${sel(organizationCreditUsage)} > ${threshold}`,
-          summary: "An organisation uses more than 1000 credits an hour.",
+          summary: (t) => `An organisation uses more than ${count(t)} credits an hour.`,
           description:
             "Organisation {{ $labels.organization_id }} used {{ $value | humanize }} credits in the last hour.",
         },
@@ -77,7 +78,7 @@ export const billingPack: RulePack = {
               ["service"],
               increase(sel(paymentTransactionsTotal, { status: PAYMENT_STATUS.failed }), "5m"),
             )} > ${threshold}`,
-          summary: "More than 3 payments failed within 5 minutes.",
+          summary: (t) => `More than ${count(t)} payments failed within 5 minutes.`,
           description:
             "{{ $value | humanize }} payments failed on {{ $labels.service }} in the last 5 minutes. Check the payment provider and its webhooks.",
         },
@@ -94,7 +95,7 @@ export const billingPack: RulePack = {
                 "1d",
               ),
             )} > ${threshold}`,
-          summary: "More than 10 subscriptions were cancelled within 24 hours.",
+          summary: (t) => `More than ${count(t)} subscriptions were cancelled within 24 hours.`,
           description:
             "{{ $value | humanize }} subscriptions were cancelled in the last 24 hours on {{ $labels.service }}.",
         },

@@ -8,6 +8,7 @@ import {
 } from "../../metrics/application";
 import { sel } from "../../metrics/promql";
 import { RulePack } from "../types";
+import { count, times } from "../text";
 import { fires, increase, quiet, series, sumBy } from "./lib";
 
 /** Product KPIs that point at a broken funnel rather than a broken server. */
@@ -24,7 +25,7 @@ export const businessPack: RulePack = {
           threshold: 5,
           expr: (threshold) =>
             `${sumBy(userRegistrationsTotal, ["service"], increase(sel(userRegistrationsTotal), "1d"))} < ${threshold}`,
-          summary: "Fewer than 5 users signed up in 24 hours.",
+          summary: (t) => `Fewer than ${count(t)} users signed up in 24 hours.`,
           description:
             "Only {{ $value | humanize }} users signed up on {{ $labels.service }} in the last 24 hours. Check the sign-up flow and its e-mails.",
         },
@@ -34,7 +35,7 @@ export const businessPack: RulePack = {
           threshold: 10,
           expr: (threshold) =>
             `${sumBy(userLoginsTotal, ["service"], increase(sel(userLoginsTotal), "1h"))} < ${threshold}`,
-          summary: "Fewer than 10 logins in an hour.",
+          summary: (t) => `Fewer than ${count(t)} logins in an hour.`,
           description:
             "Only {{ $value | humanize }} users logged in to {{ $labels.service }} in the last hour. Check the login page and the identity provider.",
         },
@@ -49,7 +50,7 @@ export const businessPack: RulePack = {
               ["service", "feature"],
               increase(sel(featureAccessTotal, { result: FEATURE_ACCESS.denied }), "1h"),
             )} > ${threshold}`,
-          summary: "A feature was denied more than 100 times an hour.",
+          summary: (t) => `A feature was denied more than ${times(t)} an hour.`,
           description:
             "{{ $labels.feature }} was denied {{ $value | humanize }} times in the last hour on {{ $labels.service }}: a plan limit users keep hitting, or a broken entitlement.",
         },
@@ -63,7 +64,7 @@ export const businessPack: RulePack = {
               ["service"],
               increase(sel(webhookDeliveriesTotal, { status: WEBHOOK_STATUS.failed }), "1h"),
             )} > ${threshold}`,
-          summary: "More than 10 webhook deliveries failed in an hour.",
+          summary: (t) => `More than ${count(t)} webhook deliveries failed in an hour.`,
           description:
             "{{ $value | humanize }} webhook deliveries from {{ $labels.service }} failed in the last hour.",
         },

@@ -10,6 +10,7 @@ import {
 } from "../../metrics/exporters/cadvisor";
 import { sel } from "../../metrics/promql";
 import { RulePack } from "../types";
+import { percent, seconds, times } from "../text";
 import { fires, increase, jobOf, quiet, rate, record, recorded, series, sumBy } from "./lib";
 
 const job = jobOf("cadvisor");
@@ -48,7 +49,7 @@ export const containersPack: RulePack = {
           threshold: 0.9,
           expr: (threshold) =>
             `${sel(containerMemoryWorkingSetBytes, containers)} / (${sel(containerSpecMemoryLimitBytes, containers)} > 0) > ${threshold}`,
-          summary: "A container uses more than 90% of its memory limit.",
+          summary: (t) => `A container uses more than ${percent(t)} of its memory limit.`,
           description:
             "{{ $labels.name }} on {{ $labels.instance }} uses {{ $value | humanizePercentage }} of its memory limit; the kernel kills it at 100%.",
         },
@@ -59,7 +60,7 @@ export const containersPack: RulePack = {
           threshold: 0.25,
           expr: (threshold) =>
             `${throttled(containerCpuCfsThrottledPeriodsTotal)} / ${throttled(containerCpuCfsPeriodsTotal)} > ${threshold}`,
-          summary: "A container is CPU-throttled in more than 25% of its periods.",
+          summary: (t) => `A container is CPU-throttled in more than ${percent(t)} of its periods.`,
           description:
             "{{ $labels.name }} on {{ $labels.instance }} was throttled in {{ $value | humanizePercentage }} of its CPU periods: raise its CPU limit or make it do less.",
         },
@@ -79,7 +80,7 @@ export const containersPack: RulePack = {
           threshold: 2,
           expr: (threshold) =>
             `changes(${sel(containerStartTimeSeconds, containers)}[15m]) > ${threshold}`,
-          summary: "A container restarted more than twice in 15 minutes.",
+          summary: (t) => `A container restarted more than ${times(t)} in 15 minutes.`,
           description:
             "{{ $labels.name }} on {{ $labels.instance }} started {{ $value }} times in 15 minutes: it is crash-looping.",
         },
@@ -88,7 +89,7 @@ export const containersPack: RulePack = {
           severity: "warning",
           threshold: 60,
           expr: (threshold) => `time() - ${sel(containerLastSeen, containers)} > ${threshold}`,
-          summary: "cAdvisor has not seen a container for more than a minute.",
+          summary: (t) => `cAdvisor has not seen a container for more than ${seconds(t)}.`,
           description:
             "{{ $labels.name }} on {{ $labels.instance }} was last seen {{ $value | humanizeDuration }} ago: it stopped or was removed.",
         },

@@ -8,6 +8,7 @@ import {
 import { up } from "../../metrics/exporters/prometheus";
 import { by, part, sel } from "../../metrics/promql";
 import { RulePack } from "../types";
+import { count, percent, seconds } from "../text";
 import {
   fires,
   histogramQuantile,
@@ -58,7 +59,7 @@ export const databasePack: RulePack = {
           threshold: 2,
           expr: (threshold) =>
             `min ${by(dbConnectionsIdle, "service", "pool")} (${sel(dbConnectionsIdle)}) < ${threshold}`,
-          summary: "A database connection pool has fewer than 2 idle connections.",
+          summary: (t) => `A database connection pool has fewer than ${count(t)} idle connections.`,
           description:
             "Pool {{ $labels.pool }} of {{ $labels.service }} has {{ $value }} idle connections; new queries wait for a free one.",
         },
@@ -68,7 +69,7 @@ export const databasePack: RulePack = {
           for: "10m",
           threshold: 1,
           expr: (threshold) => `${sel(serviceQueryLatencyP95)} > ${threshold}`,
-          summary: "The 95th percentile of database queries takes more than 1 second.",
+          summary: (t) => `The 95th percentile of database queries takes more than ${seconds(t)}.`,
           description:
             "95% of {{ $labels.service }}'s queries finish within {{ $value | humanizeDuration }}. Look for missing indexes and lock waits.",
         },
@@ -83,7 +84,7 @@ export const databasePack: RulePack = {
               ["service"],
               rate(part(dbQueryDurationSeconds, "count"), "5m"),
             )} > ${threshold}`,
-          summary: "More than 5% of database queries fail.",
+          summary: (t) => `More than ${percent(t)} of database queries fail.`,
           description:
             "{{ $value | humanizePercentage }} of {{ $labels.service }}'s queries failed over the last 5 minutes.",
         },

@@ -13,6 +13,7 @@ import {
 } from "../../metrics/exporters/node-exporter";
 import { Matchers, sel } from "../../metrics/promql";
 import { RulePack } from "../types";
+import { percent, seconds, times } from "../text";
 import {
   aggregate,
   fires,
@@ -86,7 +87,7 @@ export const hostPack: RulePack = {
           for: "15m",
           threshold: 0.9,
           expr: (threshold) => `${sel(hostCpuUtilisation)} > ${threshold}`,
-          summary: "A host's CPUs are more than 90% busy.",
+          summary: (t) => `A host's CPUs are more than ${percent(t)} busy.`,
           description: "{{ $labels.instance }} has been {{ $value | humanizePercentage }} busy.",
         },
         {
@@ -95,7 +96,8 @@ export const hostPack: RulePack = {
           for: "10m",
           threshold: 0.9,
           expr: (threshold) => `${sel(hostMemoryUtilisation)} > ${threshold}`,
-          summary: "Less than 10% of a host's memory is available.",
+          // The threshold is the share in use; people think of what is left.
+          summary: (t) => `Less than ${percent(1 - t)} of a host's memory is available.`,
           description:
             "{{ $value | humanizePercentage }} of the memory of {{ $labels.instance }} is in use; the kernel will soon reclaim caches or kill processes.",
         },
@@ -105,7 +107,7 @@ export const hostPack: RulePack = {
           for: "15m",
           threshold: 2,
           expr: (threshold) => `${sel(hostLoadPerCpu)} > ${threshold}`,
-          summary: "A host's load average is more than twice its CPU count.",
+          summary: (t) => `A host's load average is more than ${times(t)} its CPU count.`,
           description:
             "{{ $labels.instance }} has a 1-minute load of {{ $value | humanize }} per CPU: work waits for CPU or I/O.",
         },
@@ -116,9 +118,10 @@ export const hostPack: RulePack = {
           threshold: 24,
           expr: (hours) =>
             `(${availableRatio} < 0.4 and predict_linear(${sel(nodeFilesystemAvailBytes, disks)}[6h], ${hours} * 3600) < 0 and ${writable})`,
-          summary: "A filesystem will be full within 24 hours at its current rate.",
-          description:
-            "{{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.instance }} has {{ $value | humanizePercentage }} free and fills up within a day at the rate of the last 6 hours.",
+          summary: (hours) =>
+            `A filesystem will be full within ${seconds(hours * 3600)} at its current rate.`,
+          description: (hours) =>
+            `{{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.instance }} has {{ $value | humanizePercentage }} free and fills up within ${seconds(hours * 3600)} at the rate of the last 6 hours.`,
         },
         {
           alert: "HostDiskSpaceLow",
@@ -126,7 +129,7 @@ export const hostPack: RulePack = {
           for: "15m",
           threshold: 0.1,
           expr: (threshold) => `(${availableRatio} < ${threshold} and ${writable})`,
-          summary: "A filesystem has less than 10% free space.",
+          summary: (t) => `A filesystem has less than ${percent(t)} free space.`,
           description:
             "{{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.instance }} has {{ $value | humanizePercentage }} free.",
         },
@@ -136,7 +139,7 @@ export const hostPack: RulePack = {
           for: "5m",
           threshold: 0.05,
           expr: (threshold) => `(${availableRatio} < ${threshold} and ${writable})`,
-          summary: "A filesystem has less than 5% free space.",
+          summary: (t) => `A filesystem has less than ${percent(t)} free space.`,
           description:
             "{{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.instance }} has {{ $value | humanizePercentage }} free; writes will fail soon.",
         },
@@ -156,7 +159,8 @@ export const hostPack: RulePack = {
           threshold: 0.01,
           expr: (threshold) =>
             `${rate(sel(nodeNetworkReceiveErrsTotal, { job }), "5m")} / ${rate(sel(nodeNetworkReceivePacketsTotal, { job }), "5m")} > ${threshold}`,
-          summary: "More than 1% of the packets a network interface receives are errors.",
+          summary: (t) =>
+            `More than ${percent(t)} of the packets a network interface receives are errors.`,
           description:
             "{{ $labels.device }} on {{ $labels.instance }} reports receive errors for {{ $value | humanizePercentage }} of its packets.",
         },
@@ -166,7 +170,7 @@ export const hostPack: RulePack = {
           for: "10m",
           threshold: 0.05,
           expr: (threshold) => `abs(${sel(nodeTimexOffsetSeconds, { job })}) > ${threshold}`,
-          summary: "A host's clock is off by more than 50 ms.",
+          summary: (t) => `A host's clock is off by more than ${seconds(t)}.`,
           description:
             "The clock of {{ $labels.instance }} is {{ $value | humanizeDuration }} off; check NTP. Skewed clocks misorder logs and traces.",
         },

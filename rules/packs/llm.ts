@@ -6,6 +6,7 @@ import {
 } from "../../metrics/application";
 import { Matchers, sel } from "../../metrics/promql";
 import { RulePack } from "../types";
+import { percent, times } from "../text";
 import { fires, quiet, rate, record, recorded, series, sumBy } from "./lib";
 
 // Cost and token rates, shared with the LLM analytics and cost dashboards.
@@ -61,7 +62,8 @@ export const llmPack: RulePack = {
           threshold: 3,
           expr: (factor) =>
             `${sel(serviceLlmCostRate)} > ${factor} * ${sel(serviceLlmCostRateDay)}`,
-          summary: "LLM spending runs at more than 3 times its 24-hour average.",
+          summary: (factor) =>
+            `LLM spending runs at more than ${times(factor)} its 24-hour average.`,
           description:
             "{{ $labels.service }} spends {{ $value | humanize }} credits per second on LLM requests, more than the LLMCostSpike factor times its 24-hour average.",
         },
@@ -71,7 +73,7 @@ export const llmPack: RulePack = {
           for: "10m",
           threshold: 0.1,
           expr: (threshold) => `${sel(providerLlmErrorRatio)} > ${threshold}`,
-          summary: "More than 10% of the requests to an LLM provider fail.",
+          summary: (t) => `More than ${percent(t)} of the requests to an LLM provider fail.`,
           description:
             "{{ $value | humanizePercentage }} of {{ $labels.service }}'s requests to {{ $labels.provider }} failed over the last 5 minutes.",
         },

@@ -5,6 +5,7 @@ import {
 } from "../../metrics/exporters/loki";
 import { Matchers, part, sel } from "../../metrics/promql";
 import { RulePack } from "../types";
+import { percent, seconds } from "../text";
 import {
   fires,
   histogramQuantile,
@@ -56,7 +57,7 @@ export const lokiPack: RulePack = {
           threshold: 0.05,
           expr: (threshold) =>
             `${requests({ status_code: { re: "5.." } })} / ${requests({})} > ${threshold}`,
-          summary: "More than 5% of a Loki route's requests fail.",
+          summary: (t) => `More than ${percent(t)} of a Loki route's requests fail.`,
           description:
             "{{ $value | humanizePercentage }} of the requests to {{ $labels.route }} failed over the last 5 minutes: logs are lost or queries fail.",
         },
@@ -66,7 +67,7 @@ export const lokiPack: RulePack = {
           for: "15m",
           threshold: 10,
           expr: (threshold) => `${sel(lokiRouteLatencyP99)} > ${threshold}`,
-          summary: "Loki's 99th percentile latency on a route is above 10 seconds.",
+          summary: (t) => `Loki's 99th percentile latency on a route is above ${seconds(t)}.`,
           description:
             "99% of the requests to {{ $labels.route }} finish within {{ $value | humanizeDuration }}.",
         },

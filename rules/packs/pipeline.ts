@@ -6,6 +6,7 @@ import { OtelcolMetrics } from "../../metrics/exporters/otel-collector";
 import { Matchers, sel } from "../../metrics/promql";
 import { LabelsOf, MetricDefinition } from "../../metrics/types";
 import { AlertRule, RuleTest } from "../types";
+import { percent } from "../text";
 import { fires, increase, quiet, rate, series, sumBy } from "./lib";
 
 export type Signal = "spans" | "logRecords" | "metricPoints";
@@ -105,7 +106,8 @@ export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
         threshold: 0.01,
         expr: (threshold) =>
           `${failureRatio(metrics[refused], metrics[accepted], job, "receiver")} > ${threshold}`,
-        summary: `${displayName} refuses more than 1% of the ${text} it receives.`,
+        summary: (t) =>
+          `${displayName} refuses more than ${percent(t)} of the ${text} it receives.`,
         description: `Receiver {{ $labels.receiver }} of {{ $labels.instance }} refused {{ $value | humanizePercentage }} of its ${text}: the pipeline behind it pushes back (memory limit, full queue) and clients must retry or lose data.`,
       },
       {
@@ -115,7 +117,7 @@ export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
         threshold: 0.01,
         expr: (threshold) =>
           `${failureRatio(metrics[failed], metrics[sent], job, "exporter")} > ${threshold}`,
-        summary: `${displayName} fails to send more than 1% of its ${text}.`,
+        summary: (t) => `${displayName} fails to send more than ${percent(t)} of its ${text}.`,
         description: `Exporter {{ $labels.exporter }} of {{ $labels.instance }} failed to send {{ $value | humanizePercentage }} of its ${text}; check the destination.`,
       },
     ];
@@ -129,7 +131,7 @@ export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
       threshold: 0.8,
       expr: (threshold) =>
         `${sel(metrics.exporterQueueSize, { job })} / (${sel(metrics.exporterQueueCapacity, { job })} > 0) > ${threshold}`,
-      summary: `An exporter queue of ${displayName} is more than 80% full.`,
+      summary: (t) => `An exporter queue of ${displayName} is more than ${percent(t)} full.`,
       description: `The {{ $labels.data_type }} queue of exporter {{ $labels.exporter }} on {{ $labels.instance }} is {{ $value | humanizePercentage }} full; when it is full, new data is dropped.`,
     },
     {

@@ -18,6 +18,7 @@ import {
 import { sel } from "../../metrics/promql";
 import { MetricDefinition } from "../../metrics/types";
 import { AlertRule, RulePack } from "../types";
+import { count, percent } from "../text";
 import { aggregate, fires, increase, jobOf, quiet, rate, series, sumBy } from "./lib";
 
 const job = jobOf("prometheus");
@@ -119,7 +120,7 @@ export const prometheusPack: RulePack = {
           threshold: 0.9,
           expr: (threshold) =>
             `${aggregate("max", prometheusNotificationsQueueLength, ["job", "instance"], sel(prometheusNotificationsQueueLength, { job }))} / ${aggregate("max", prometheusNotificationsQueueCapacity, ["job", "instance"], sel(prometheusNotificationsQueueCapacity, { job }))} > ${threshold}`,
-          summary: "Prometheus' alert notification queue is more than 90% full.",
+          summary: (t) => `Prometheus' alert notification queue is more than ${percent(t)} full.`,
           description:
             "The notification queue of {{ $labels.instance }} is {{ $value | humanizePercentage }} full; alerts will be dropped when it overflows.",
         },
@@ -130,8 +131,15 @@ export const prometheusPack: RulePack = {
           threshold: 1,
           expr: (threshold) =>
             `max_over_time(${sel(prometheusNotificationsAlertmanagersDiscovered, { job })}[5m]) < ${threshold}`,
-          summary: "Prometheus has no Alertmanager to send alerts to.",
-          description: "{{ $labels.instance }} has found no Alertmanager; alerts reach nobody.",
+          // At the default of 1 the condition is "none at all"; a stack that runs several may ask for more.
+          summary: (t) =>
+            t === 1
+              ? "Prometheus has no Alertmanager to send alerts to."
+              : `Prometheus has fewer than ${count(t)} Alertmanagers to send alerts to.`,
+          description: (t) =>
+            t === 1
+              ? "{{ $labels.instance }} has found no Alertmanager; alerts reach nobody."
+              : `{{ $labels.instance }} has found {{ $value }} Alertmanagers, fewer than ${count(t)}.`,
         },
         tsdbFailure(
           "PrometheusTSDBCompactionsFailing",
@@ -160,7 +168,8 @@ export const prometheusPack: RulePack = {
           threshold: 0.8,
           expr: (threshold) =>
             `${sel(prometheusTsdbStorageBlocksBytes, { job })} / (${sel(prometheusTsdbRetentionLimitBytes, { job })} > 0) > ${threshold}`,
-          summary: "Prometheus' blocks fill more than 80% of its size-based retention.",
+          summary: (t) =>
+            `Prometheus' blocks fill more than ${percent(t)} of its size-based retention.`,
           description:
             "The TSDB of {{ $labels.instance }} is at {{ $value | humanizePercentage }} of --storage.tsdb.retention.size; beyond it Prometheus deletes data younger than the time retention.",
         },

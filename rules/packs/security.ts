@@ -7,6 +7,7 @@ import {
 } from "../../metrics/application";
 import { sel } from "../../metrics/promql";
 import { RulePack } from "../types";
+import { count } from "../text";
 import { fires, increase, quiet, rate, series, sumBy } from "./lib";
 
 /** Authentication, rate limiting and API-key abuse. */
@@ -24,7 +25,7 @@ export const securityPack: RulePack = {
           threshold: 10,
           expr: (threshold) =>
             `${sumBy(authFailuresTotal, ["service"], rate(sel(authFailuresTotal), "5m"))} > ${threshold}`,
-          summary: "More than 10 authentication failures per second.",
+          summary: (t) => `More than ${count(t)} authentication failures per second.`,
           description:
             "{{ $labels.service }} refuses {{ $value | humanize }} logins per second: a credential-stuffing attempt or a broken client.",
         },
@@ -35,7 +36,7 @@ export const securityPack: RulePack = {
           threshold: 100,
           expr: (threshold) =>
             `${sumBy(rateLimitExceededTotal, ["service"], increase(sel(rateLimitExceededTotal), "1m"))} > ${threshold}`,
-          summary: "The rate limiter refuses more than 100 requests a minute.",
+          summary: (t) => `The rate limiter refuses more than ${count(t)} requests a minute.`,
           description:
             "{{ $labels.service }} refused {{ $value | humanize }} requests in the last minute for exceeding a rate limit.",
         },
@@ -45,7 +46,7 @@ export const securityPack: RulePack = {
           threshold: 1000,
           expr: (threshold) =>
             `${sumBy(apiKeyUsageTotal, ["service", "api_key_id"], increase(sel(apiKeyUsageTotal), "5m"))} > ${threshold}`,
-          summary: "One API key made more than 1000 requests in 5 minutes.",
+          summary: (t) => `One API key made more than ${count(t)} requests in 5 minutes.`,
           description:
             "API key {{ $labels.api_key_id }} made {{ $value | humanize }} requests to {{ $labels.service }} in 5 minutes. It may be leaked or misused.",
         },
@@ -62,7 +63,8 @@ export const securityPack: RulePack = {
                 "5m",
               ),
             )} > ${threshold}`,
-          summary: "More than 50 requests were refused as unauthorised in 5 minutes.",
+          summary: (t) =>
+            `More than ${count(t)} requests were refused as unauthorised in 5 minutes.`,
           description:
             "{{ $labels.service }} answered {{ $value | humanize }} requests with 401 or 403 in the last 5 minutes.",
         },

@@ -10,6 +10,7 @@ import {
 } from "../../metrics/application";
 import { by, Matchers, sel } from "../../metrics/promql";
 import { RulePack } from "../types";
+import { count, percent, seconds } from "../text";
 import {
   fires,
   histogramQuantile,
@@ -87,7 +88,7 @@ export const supportPack: RulePack = {
           for: "10m",
           threshold: 0.5,
           expr: (threshold) => `${sel(integrationFailureRatio)} > ${threshold}`,
-          summary: "More than half of the requests to an integration fail.",
+          summary: (t) => `More than ${percent(t)} of the requests to an integration fail.`,
           description:
             "{{ $value | humanizePercentage }} of the requests to {{ $labels.integration }} failed or timed out over the last 5 minutes.",
         },
@@ -97,7 +98,7 @@ export const supportPack: RulePack = {
           for: "10m",
           threshold: 5,
           expr: (threshold) => `${sel(integrationLatencyP95)} > ${threshold}`,
-          summary: "An integration's 95th percentile latency is above 5 seconds.",
+          summary: (t) => `An integration's 95th percentile latency is above ${seconds(t)}.`,
           description:
             "95% of the requests to {{ $labels.integration }} finish within {{ $value | humanizeDuration }}.",
         },
@@ -107,7 +108,7 @@ export const supportPack: RulePack = {
           for: "15m",
           threshold: 20,
           expr: (threshold) => `${sel(teamQueuedConversations)} > ${threshold}`,
-          summary: "More than 20 conversations wait for an agent.",
+          summary: (t) => `More than ${count(t)} conversations wait for an agent.`,
           description: "{{ $value }} conversations are queued for team {{ $labels.team }}.",
         },
         {
@@ -116,7 +117,7 @@ export const supportPack: RulePack = {
           for: "15m",
           threshold: 600,
           expr: (threshold) => `${sel(teamFirstResponseP95)} > ${threshold}`,
-          summary: "The 95th percentile of first response time is above 10 minutes.",
+          summary: (t) => `The 95th percentile of first response time is above ${seconds(t)}.`,
           description:
             "95% of team {{ $labels.team }}'s customers get a first answer within {{ $value | humanizeDuration }}.",
         },
@@ -127,7 +128,7 @@ export const supportPack: RulePack = {
           threshold: 8,
           expr: (threshold) =>
             `avg ${by(agentActiveConversations, "agent_id")} (${sel(agentActiveConversations)}) > ${threshold}`,
-          summary: "An agent handles more than 8 conversations at once.",
+          summary: (t) => `An agent handles more than ${count(t)} conversations at once.`,
           description: "Agent {{ $labels.agent_id }} has {{ $value }} active conversations.",
         },
         {
@@ -137,7 +138,7 @@ export const supportPack: RulePack = {
           threshold: 100,
           expr: (threshold) =>
             `max ${by(queueDepth, "service", "queue")} (${sel(queueDepth)}) > ${threshold}`,
-          summary: "More than 100 tasks wait in a worker queue.",
+          summary: (t) => `More than ${count(t)} tasks wait in a worker queue.`,
           description:
             "{{ $value }} tasks wait in {{ $labels.queue }} of {{ $labels.service }}: workers are down or too few.",
         },

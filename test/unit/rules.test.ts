@@ -15,6 +15,7 @@ import { metricNames, promqlSyntaxError } from "../../rules/promql";
 import { RULE_PACKS } from "../../rules/packs";
 import { alertsOf, renderPack, RuleSyntaxError } from "../../rules/render";
 import { isAlert, PromDuration, RecordingRule, RulePack, Severity } from "../../rules/types";
+import { bytes, count, percent, seconds, times } from "../../rules/text";
 
 /**
  * The alert rules the seeds name, with their threshold and duration: the spec. Thresholds
@@ -274,6 +275,22 @@ describe("stack config", () => {
     );
   });
 
+  test("an overridden threshold shows in the alert's summary", () => {
+    const settings = settingsFrom({
+      environment: "dev",
+      rules: { overrides: { HighAPIErrorRate: { threshold: 0.02 } } },
+    });
+    const api = ruleFiles(settings).find((file) => file.name === "api.yml")!.content;
+    expect(api).toContain(
+      "summary: An API answers more than 2% of its requests with a server error.",
+    );
+    expect(api).not.toContain("more than 1% of its requests");
+    // The family's critical level keeps its own threshold.
+    expect(api).toContain(
+      "summary: An API answers more than 5% of its requests with a server error.",
+    );
+  });
+
   test("rejects an override of an alert that does not exist", () => {
     expect(() =>
       settingsFrom({
@@ -281,6 +298,66 @@ describe("stack config", () => {
         rules: { overrides: { HighAPIErrorRates: { threshold: 0.02 } } },
       }),
     ).toThrow(/HighAPIErrorRates/);
+  });
+});
+
+describe("alert text", () => {
+  test("formats ratios as percentages", () => {
+    expect(percent(0.01)).toBe("1%");
+    expect(percent(0.025)).toBe("2.5%");
+    expect(percent(0.07)).toBe("7%");
+    expect(percent(1 - 0.9)).toBe("10%");
+    expect(percent(0.5)).toBe("50%");
+  });
+
+  test("formats seconds in the largest unit that divides them", () => {
+    expect(seconds(0.5)).toBe("500 ms");
+    expect(seconds(0.05)).toBe("50 ms");
+    expect(seconds(1)).toBe("1 second");
+    expect(seconds(2)).toBe("2 seconds");
+    expect(seconds(2.5)).toBe("2.5 seconds");
+    expect(seconds(90)).toBe("90 seconds");
+    expect(seconds(60)).toBe("1 minute");
+    expect(seconds(600)).toBe("10 minutes");
+    expect(seconds(3600)).toBe("1 hour");
+    expect(seconds(24 * 3600)).toBe("24 hours");
+  });
+
+  test("formats counts, factors and bytes", () => {
+    expect(count(1000)).toBe("1000");
+    expect(count(0.1 + 0.2)).toBe("0.3");
+    expect(times(1)).toBe("once");
+    expect(times(2)).toBe("twice");
+    expect(times(3)).toBe("3 times");
+    expect(bytes(2 * 1024 ** 3)).toBe("2 GiB");
+    expect(bytes(512)).toBe("512 B");
+    expect(bytes(1536)).toBe("1.5 KiB");
+    expect(bytes(3e9)).toBe("2.79 GiB");
+  });
+
+  /** Every way the packs write a threshold, as a whole word of the text. */
+  const statesThreshold = (text: string, threshold: number) =>
+    [count, percent, seconds, bytes, times]
+      .map((format) => format(threshold))
+      .filter((form) =>
+        new RegExp(
+          `(?<![\\w.])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w]|\\.\\d)`,
+        ).test(text),
+      );
+
+  test.each(
+    alerts
+      .filter((alert) => alert.threshold !== undefined)
+      .map((alert) => [alert.alert, alert] as const),
+  )("%s states the threshold in force, or none", (_name, alert) => {
+    const threshold = alert.threshold!;
+    const text = (override = {}) => {
+      const { summary, description } = renderAlert(alert, override).annotations!;
+      return `${summary}\n${description}`;
+    };
+    if (text() !== text({ threshold: threshold * 2 })) return;
+    // The text ignores the threshold, so it must not quote the default one either.
+    expect(statesThreshold(text(), threshold)).toEqual([]);
   });
 });
 
