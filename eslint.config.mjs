@@ -12,6 +12,19 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS config files that Node runs directly.
+    files: ["**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        module: "writable",
+        require: "readonly",
+        process: "readonly",
+        __dirname: "readonly",
+      },
+    },
+  },
+  {
     // Tests read the untyped inputs that Pulumi mocks record.
     files: ["test/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
