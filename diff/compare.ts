@@ -189,17 +189,20 @@ function diffSettings(before: SettingsModel, after: SettingsModel): ItemChange[]
   }));
 }
 
-const ALERTS: KeyedSpec<AlertModel> = {
-  key: (alert) => alert.alert,
-  fields: (alert) => ({
-    expr: alert.expr,
-    threshold: alert.threshold,
-    for: alert.for ?? "(fires at once)",
-    severity: alert.severity,
-    "routes to": alert.receiver,
-    pack: `${alert.pack}/${alert.group}`,
-  }),
-};
+/** Routing compares only when both sides know it (Alertmanager's config rendered at both). */
+function alertSpec(routing: boolean): KeyedSpec<AlertModel> {
+  return {
+    key: (alert) => alert.alert,
+    fields: (alert) => ({
+      expr: alert.expr,
+      threshold: alert.threshold,
+      for: alert.for ?? "(fires at once)",
+      severity: alert.severity,
+      ...(routing && { "routes to": alert.receiver }),
+      pack: `${alert.pack}/${alert.group}`,
+    }),
+  };
+}
 
 const RECORDING: KeyedSpec<RecordingModel> = {
   key: (rule) => rule.key,
@@ -466,7 +469,9 @@ export function diffStack(before: StackModel, after: StackModel): StackDiff {
   const target = after.settings.ok ? after.settings.value.target : "";
   const sections = [
     sectionDiff("settings", before.settings, after.settings, diffSettings),
-    sectionDiff("alerts", before.alerts, after.alerts, (a, b) => keyedDiff(a, b, ALERTS)),
+    sectionDiff("alerts", before.alerts, after.alerts, (a, b) =>
+      keyedDiff(a, b, alertSpec(before.alertmanager.ok && after.alertmanager.ok)),
+    ),
     sectionDiff("recordingRules", before.recordingRules, after.recordingRules, (a, b) =>
       keyedDiff(a, b, RECORDING),
     ),

@@ -354,6 +354,8 @@ function readDashboards(load: Load, settings: Settings): DashboardModel[] {
   const { dashboardFiles } = load<{
     dashboardFiles: (settings: Settings) => { uid: string; folder: string; json: Loose }[];
   }>("dashboards");
+  // Dashboards are provisioned by Grafana: none without it.
+  if (settings.components.grafana?.enabled === false) return [];
   return dashboardFiles(settings).map((file) => ({
     uid: file.uid,
     title: String(file.json.title ?? file.uid),

@@ -50,7 +50,10 @@ function itemLines(change: ItemChange): string[] {
     return [`- ➕ ${name} added${fields ? `: ${fields}` : ""}`, ...notes];
   }
   if (change.fields.length === 1) {
-    return [`- ✏️ ${name} ${fieldText(change.fields[0], "changed")}`, ...notes];
+    const only = change.fields[0];
+    // A stack setting is its own field: `retention.metrics`: `3d` → `7d`.
+    const text = fieldText(only.field === change.key ? { ...only, field: "" } : only, "changed");
+    return [`- ✏️ ${name}${text.startsWith(":") ? text : ` ${text}`}`, ...notes];
   }
   return [
     `- ✏️ ${name}`,

@@ -175,10 +175,14 @@ function scratchProject(options: PreviewOptions, env: NodeJS.ProcessEnv): string
 
 export function runPreview(options: PreviewOptions): PreviewReport {
   const env: NodeJS.ProcessEnv = { ...options.env };
-  if (!onPath("pulumi", env)) return { status: "skipped", message: "pulumi is not on PATH" };
   if (options.target === null) {
     return { status: "skipped", message: "the stack does not render at head" };
   }
+  // In CI the workflow provides the backend; a scratch one would only show a fresh deployment.
+  if (!env.PULUMI_BACKEND_URL && env.CI) {
+    return { status: "skipped", message: "no Pulumi backend in CI (PULUMI_BACKEND_URL)" };
+  }
+  if (!onPath("pulumi", env)) return { status: "skipped", message: "pulumi is not on PATH" };
   const why = unreachable(options, env);
   if (why) return { status: "skipped", message: why };
   const timeout = options.timeoutMs ?? 15 * 60 * 1000;
@@ -186,9 +190,6 @@ export function runPreview(options: PreviewOptions): PreviewReport {
   let scratch: string | undefined;
   let note: string | undefined;
   if (!env.PULUMI_BACKEND_URL) {
-    if (env.CI) {
-      return { status: "skipped", message: "no Pulumi backend (PULUMI_BACKEND_URL) in CI" };
-    }
     scratch = scratchProject(options, env);
     cwd = scratch;
     note = "scratch backend with nothing deployed: every resource counts as a create";
