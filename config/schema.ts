@@ -88,11 +88,9 @@ const scrapeJob = z.strictObject({
     .regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, { error: "must be a job name (letters, digits, _ and -)" }),
   targets: z
     .array(
-      z
-        .string()
-        .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, {
-          error: "must be host:port, such as api:8000 or 10.0.0.5:9100",
-        }),
+      z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, {
+        error: "must be host:port, such as api:8000 or 10.0.0.5:9100",
+      }),
     )
     .min(1),
   metricsPath: z.string().regex(/^\//, { error: "must start with /" }).optional(),
