@@ -72,10 +72,14 @@ async function main(): Promise<void> {
   const head = git(PROJECT_DIR, ["rev-parse", "--short", "HEAD"]).trim();
   const baseDir = exportCommit(PROJECT_DIR, commit);
   try {
-    const stacks =
-      options.stacks.length > 0
-        ? options.stacks
-        : [...new Set([...stackNames(baseDir), ...stackNames(PROJECT_DIR)])].sort();
+    const known = [...new Set([...stackNames(baseDir), ...stackNames(PROJECT_DIR)])].sort();
+    const unknown = options.stacks.filter((stack) => !known.includes(stack));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `no stack file Pulumi.${unknown[0]}.yaml at ${options.base} or in the working tree; stacks: ${known.join(", ")}`,
+      );
+    }
+    const stacks = options.stacks.length > 0 ? options.stacks : known;
     const [before, after] = await Promise.all([
       extractModels(baseDir, stacks),
       extractModels(PROJECT_DIR, stacks),

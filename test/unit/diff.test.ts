@@ -143,6 +143,9 @@ describe("npm run diff", () => {
     expect(diff(repo, ["--base", "HEAD", "--format", "html"]).stderr).toContain(
       "--format must be markdown or json",
     );
+    expect(diff(repo, ["--base", "HEAD", "--stack", "qa"]).stderr).toMatch(
+      /no stack file Pulumi\.qa\.yaml at HEAD or in the working tree; stacks: dev, e2e, /,
+    );
     const unknown = diff(repo, ["--base", "no-such-ref"]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain("unknown git ref no-such-ref");
