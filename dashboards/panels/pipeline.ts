@@ -4,6 +4,7 @@
  * split as rules/packs/pipeline.ts, whose alerts give the thresholds).
  */
 import { Settings } from "../../config/settings";
+import { PIPELINE_SIGNALS, Signal } from "../../metrics/exporters/pipeline-signals";
 import { OtelcolMetrics } from "../../metrics/exporters/otel-collector";
 import { by } from "../../metrics/promql";
 import { MetricDefinition } from "../../metrics/types";
@@ -12,40 +13,7 @@ import { Row } from "../layout";
 import { increase, rate, sel, sumBy } from "../promql";
 import { alertThresholds } from "../thresholds";
 
-export type Signal = "spans" | "logRecords" | "metricPoints";
-
-const SIGNALS = {
-  spans: {
-    noun: "Spans",
-    text: "spans",
-    accepted: "receiverAcceptedSpans",
-    refused: "receiverRefusedSpans",
-    sent: "exporterSentSpans",
-    failed: "exporterSendFailedSpans",
-    enqueueFailed: "exporterEnqueueFailedSpans",
-    limiterRefused: "memoryLimiterRefusedSpans",
-  },
-  logRecords: {
-    noun: "LogRecords",
-    text: "log records",
-    accepted: "receiverAcceptedLogRecords",
-    refused: "receiverRefusedLogRecords",
-    sent: "exporterSentLogRecords",
-    failed: "exporterSendFailedLogRecords",
-    enqueueFailed: "exporterEnqueueFailedLogRecords",
-    limiterRefused: "memoryLimiterRefusedLogRecords",
-  },
-  metricPoints: {
-    noun: "MetricPoints",
-    text: "metric points",
-    accepted: "receiverAcceptedMetricPoints",
-    refused: "receiverRefusedMetricPoints",
-    sent: "exporterSentMetricPoints",
-    failed: "exporterSendFailedMetricPoints",
-    enqueueFailed: "exporterEnqueueFailedMetricPoints",
-    limiterRefused: "memoryLimiterRefusedMetricPoints",
-  },
-} as const satisfies Record<Signal, Record<string, string>>;
+export type { Signal };
 
 export interface PipelinePanelsOptions {
   /** The alert name prefix of the pipeline's rule pack, e.g. "OtelCollector". */
@@ -83,7 +51,7 @@ function failureRatio(bad: string, good: string): string {
 }
 
 function signalRow(settings: Settings, options: PipelinePanelsOptions, signal: Signal): Row {
-  const { noun, text, accepted, refused, sent, failed } = SIGNALS[signal];
+  const { noun, text, accepted, refused, sent, failed } = PIPELINE_SIGNALS[signal];
   const { metrics, job, alertPrefix } = options;
   const name = text.charAt(0).toUpperCase() + text.slice(1);
   return {
@@ -131,9 +99,9 @@ function queueRow(settings: Settings, options: PipelinePanelsOptions): Row {
   const dropped = (field: "enqueueFailed" | "limiterRefused") =>
     options.signals.map((signal) => {
       const metric: ExporterMetric | MetricDefinition<"processor"> =
-        metrics[SIGNALS[signal][field]];
+        metrics[PIPELINE_SIGNALS[signal][field]];
       return prom(`sum ${by(metric, "job", "instance")} (${increase(sel(metric, scope), "5m")})`, {
-        legend: `${SIGNALS[signal].text} {{ instance }}`,
+        legend: `${PIPELINE_SIGNALS[signal].text} {{ instance }}`,
       });
     });
   return {

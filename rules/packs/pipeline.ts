@@ -3,46 +3,14 @@
  * collector itself and Jaeger v2 share them, each with its own metric naming and job.
  */
 import { OtelcolMetrics } from "../../metrics/exporters/otel-collector";
+import { PIPELINE_SIGNALS, Signal } from "../../metrics/exporters/pipeline-signals";
 import { Matchers, sel } from "../../metrics/promql";
 import { LabelsOf, MetricDefinition } from "../../metrics/types";
 import { AlertRule, RuleTest } from "../types";
 import { percent } from "../text";
 import { fires, increase, quiet, rate, series, sumBy } from "./lib";
 
-export type Signal = "spans" | "logRecords" | "metricPoints";
-
-const SIGNALS = {
-  spans: {
-    noun: "Spans",
-    text: "spans",
-    accepted: "receiverAcceptedSpans",
-    refused: "receiverRefusedSpans",
-    sent: "exporterSentSpans",
-    failed: "exporterSendFailedSpans",
-    enqueueFailed: "exporterEnqueueFailedSpans",
-    limiterRefused: "memoryLimiterRefusedSpans",
-  },
-  logRecords: {
-    noun: "LogRecords",
-    text: "log records",
-    accepted: "receiverAcceptedLogRecords",
-    refused: "receiverRefusedLogRecords",
-    sent: "exporterSentLogRecords",
-    failed: "exporterSendFailedLogRecords",
-    enqueueFailed: "exporterEnqueueFailedLogRecords",
-    limiterRefused: "memoryLimiterRefusedLogRecords",
-  },
-  metricPoints: {
-    noun: "MetricPoints",
-    text: "metric points",
-    accepted: "receiverAcceptedMetricPoints",
-    refused: "receiverRefusedMetricPoints",
-    sent: "exporterSentMetricPoints",
-    failed: "exporterSendFailedMetricPoints",
-    enqueueFailed: "exporterEnqueueFailedMetricPoints",
-    limiterRefused: "memoryLimiterRefusedMetricPoints",
-  },
-} as const satisfies Record<Signal, Record<string, string>>;
+export type { Signal };
 
 export interface Pipeline {
   /** Alert name prefix, e.g. "OtelCollector". */
@@ -55,7 +23,7 @@ export interface Pipeline {
   memoryLimiter: boolean;
 }
 
-type Keys<F extends keyof (typeof SIGNALS)[Signal]> = (typeof SIGNALS)[Signal][F];
+type Keys<F extends keyof (typeof PIPELINE_SIGNALS)[Signal]> = (typeof PIPELINE_SIGNALS)[Signal][F];
 
 /** Items per second, or their growth over 5 minutes, per component (receiver, exporter, ...). */
 function perComponent<M extends MetricDefinition>(
@@ -95,9 +63,9 @@ function anyIncrease<M extends MetricDefinition>(
 export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
   const { prefix, displayName, metrics, job } = pipeline;
   const signalMetrics = <F extends "enqueueFailed" | "limiterRefused">(field: F) =>
-    pipeline.signals.map((signal) => metrics[SIGNALS[signal][field] as Keys<F>]);
+    pipeline.signals.map((signal) => metrics[PIPELINE_SIGNALS[signal][field] as Keys<F>]);
   const perSignal = pipeline.signals.flatMap((signal): AlertRule[] => {
-    const { noun, text, accepted, refused, sent, failed } = SIGNALS[signal];
+    const { noun, text, accepted, refused, sent, failed } = PIPELINE_SIGNALS[signal];
     return [
       {
         alert: `${prefix}ReceiverRefused${noun}`,
@@ -164,7 +132,7 @@ export function pipelineTests(pipeline: Pipeline): RuleTest[] {
   const { prefix, metrics, job } = pipeline;
   const instance = `${job}:8888`;
   const perSignal = pipeline.signals.map((signal): RuleTest => {
-    const { noun, text, accepted, refused, sent, failed } = SIGNALS[signal];
+    const { noun, text, accepted, refused, sent, failed } = PIPELINE_SIGNALS[signal];
     return {
       name: `${prefix}: refused and failed ${text} above 1%`,
       interval: "1m",
@@ -210,7 +178,7 @@ export function pipelineTests(pipeline: Pipeline): RuleTest[] {
       ],
     };
   });
-  const first = SIGNALS[pipeline.signals[0]];
+  const first = PIPELINE_SIGNALS[pipeline.signals[0]];
   const queue = { job, instance, data_type: "traces" };
   return [
     ...perSignal,
