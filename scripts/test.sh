@@ -13,6 +13,9 @@ e2e=true
 
 stage "npm ci" npm ci --no-audit --no-fund
 stage "toolchain: promtool, amtool, node_exporter" scripts/toolchain/install.sh prometheus alertmanager node-exporter
+# Loki, Jaeger and the collector check their rendered configs in the tools tests; all four
+# are in the e2e images.
+stage "toolchain: loki, jaeger, otelcol, cadvisor" scripts/toolchain/install.sh loki jaeger otelcol cadvisor
 if $e2e; then
   stage "toolchain: Pulumi CLI, language host, plugins" scripts/toolchain/install.sh pulumi pulumi-plugins
 fi

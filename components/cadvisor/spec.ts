@@ -10,7 +10,8 @@ export function cadvisorSpec(settings: Settings): ServiceSpec {
       "--docker_only=false",
       "--store_container_labels=false",
       // Per-process and per-disk detail multiplies series without serving any alert or panel.
-      "--disable_metrics=percpu,process,sched,tcp,udp,diskIO,hugetlb,referenced_memory,resctrl",
+      // The list replaces cAdvisor's default one, so it repeats the kinds that one disables.
+      "--disable_metrics=percpu,process,sched,tcp,udp,advtcp,diskIO,hugetlb,referenced_memory,resctrl,cpu_topology,cpuset,memory_numa,perf_event",
     ],
     hostMounts: [
       { name: "rootfs", hostPath: "/", mountPath: "/rootfs" },

@@ -70,14 +70,16 @@ export function renderCollectorConfig(settings: Settings) {
     pipelines.logs = { receivers, processors: [...common, "batch"], exporters: ["otlp_http/loki"] };
   }
   if (hasEdge(settings, "otelCollector", "prometheus", "metrics")) {
-    exporters.prometheusremotewrite = {
+    // Collector 0.161 names: `prometheusremotewrite` is a deprecated alias, and
+    // `resource_constant_labels` replaces `resource_to_telemetry_conversion: {enabled: true}`.
+    exporters.prometheus_remote_write = {
       endpoint: `http://${serviceAddress("prometheus", "http")}/api/v1/write`,
-      resource_to_telemetry_conversion: { enabled: true },
+      resource_constant_labels: { included: ["*"] },
     };
     pipelines.metrics = {
       receivers,
       processors: [...common, "batch"],
-      exporters: ["prometheusremotewrite"],
+      exporters: ["prometheus_remote_write"],
     };
   }
   if (Object.keys(pipelines).length === 0) {

@@ -8,6 +8,10 @@
 #     pulumi          pulumi CLI (module proxy) + pulumi-language-nodejs (shared sources)
 #     pulumi-plugins  pulumi-resource-{random,docker,kubernetes} (shared sources), then
 #                     registered with `pulumi plugin install`; implies `pulumi`
+#     loki            loki                         (wrapper module, Go module proxy)
+#     jaeger          jaeger (v2)                  (wrapper module, Go module proxy)
+#     otelcol         otelcol (our builder manifest scripts/toolchain/otelcol-builder.yaml)
+#     cadvisor        cadvisor (our main in scripts/toolchain/cadvisor on the library)
 #   scripts/toolchain/install.sh --print-path  colon-separated bin dirs of the cached
 #                                              tools (no plugins); builds nothing
 #
@@ -22,7 +26,9 @@ versions_file=$repo_root/versions.json
 shared_dir=${OBS_SHARED_DIR:-$repo_root/../shared}
 cache_root=${OBS_TOOLCHAIN_DIR:-$HOME/.cache/observability-stack/toolchain}
 
-all_tools=(prometheus alertmanager node-exporter pulumi pulumi-plugins)
+all_tools=(prometheus alertmanager node-exporter pulumi pulumi-plugins loki jaeger otelcol cadvisor)
+# The tools --print-path (and so env.sh) puts on PATH.
+path_tools=(prometheus alertmanager node-exporter pulumi loki jaeger otelcol cadvisor)
 plugins=(random docker kubernetes)
 
 log() { printf 'toolchain: %s\n' "$*"; }
@@ -51,6 +57,15 @@ amtool_version=$(version_of tools.amtool "$alertmanager_version")
 node_exporter_version=$(version_of components.nodeExporter)
 pulumi_version=$(version_of pulumi.cli)
 language_nodejs_version=$(version_of pulumi.languageNodejs)
+loki_version=$(version_of components.loki)
+# Jaeger v2 is released as Go module v1.x (2.13.0 = v1.76.0): versions.json says which.
+jaeger_version=$(version_of components.jaeger)
+jaeger_module_version=$(version_of tools.jaegerModule)
+# The collector: builder, core and contrib modules at v<version>; the stable (1.x) core
+# modules such as the confmap providers at tools.otelcolStable.
+otelcol_version=$(version_of components.otelCollector)
+otelcol_stable_version=$(version_of tools.otelcolStable)
+cadvisor_version=$(version_of components.cadvisor)
 declare -A plugin_version
 for p in "${plugins[@]}"; do plugin_version[$p]=$(version_of "pulumi.plugins.$p"); done
 
@@ -65,6 +80,10 @@ key_of() {
       if [[ $language_nodejs_version == "$pulumi_version" ]]; then echo "$pulumi_version"
       else echo "$pulumi_version+nodejs-$language_nodejs_version"; fi ;;
     pulumi-resource-*) echo "${plugin_version[${1#pulumi-resource-}]}" ;;
+    loki) echo "$loki_version" ;;
+    jaeger) echo "$jaeger_version" ;;
+    otelcol) echo "$otelcol_version" ;;
+    cadvisor) echo "$cadvisor_version" ;;
     *) die "unknown tool '$1'" ;;
   esac
 }
@@ -75,6 +94,7 @@ binaries_of() {
     node-exporter) echo node_exporter ;;
     pulumi) echo pulumi pulumi-language-nodejs ;;
     pulumi-resource-*) echo "$1" ;;
+    loki | jaeger | otelcol | cadvisor) echo "$1" ;;
   esac
 }
 bin_dir_of() { echo "$cache_root/$1/$(key_of "$1")/bin"; }
@@ -86,7 +106,7 @@ is_cached() {
 
 if [[ ${1:-} == --print-path ]]; then
   out=
-  for t in prometheus alertmanager node-exporter pulumi; do
+  for t in "${path_tools[@]}"; do
     is_cached "$t" && out+="${out:+:}$(bin_dir_of "$t")"
   done
   printf '%s\n' "$out"
@@ -262,6 +282,97 @@ build_pulumi_resource_random() { build_pulumi_plugin random "$@"; }
 build_pulumi_resource_docker() { build_pulumi_plugin docker "$@"; }
 build_pulumi_resource_kubernetes() { build_pulumi_plugin kubernetes "$@"; }
 
+# --- component binaries: wrapper modules of our own around the upstream module ------------
+# module_dir <module@version>: download it (with its go.mod and go.sum) and print its directory.
+module_dir() {
+  local dir
+  dir=$(go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  [[ -n $dir && -f $dir/go.mod ]] || die "go mod download $1 gave no module directory"
+  printf '%s\n' "$dir"
+}
+
+# wrapper_module <dir> <module> <version> <package>: a module in <dir> that requires
+# <module>@<version> and builds <package> from it. Replace and exclude directives do not
+# apply from a dependency, so the upstream go.mod's are repeated here, except relative
+# (local directory) replaces, which only work inside upstream's own tree. The upstream
+# go.sum is copied as is: the checksum database does not know every module it pins.
+wrapper_module() {
+  local dir=$1 module=$2 version=$3 package=$4 up
+  up=$(module_dir "$module@$version")
+  mkdir -p "$dir"
+  printf 'module observability-stack/toolchain/%s\n\ngo %s\n\nrequire %s %s\n' \
+    "$(basename "$dir")" "$go_ver" "$module" "$version" >"$dir/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$package" >"$dir/tools.go"
+  cp "$up/go.sum" "$dir/go.sum"
+  chmod u+w "$dir/go.sum"
+  local edits
+  # shellcheck disable=SC2016  # JavaScript, not shell
+  mapfile -t edits < <(go mod edit -json "$up/go.mod" | node -e '
+    const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    const at = (x) => (x.Version ? `${x.Path}@${x.Version}` : x.Path);
+    for (const r of m.Replace || []) {
+      if (r.New.Path.startsWith("./") || r.New.Path.startsWith("../")) continue;
+      console.log(`-replace=${at(r.Old)}=${at(r.New)}`);
+    }
+    for (const e of m.Exclude || []) console.log(`-exclude=${e.Path}@${e.Version}`);')
+  if [[ ${#edits[@]} -gt 0 ]]; then
+    (cd "$dir" && go mod edit "${edits[@]}")
+    log "  $module: upstream directives kept: ${edits[*]}"
+  fi
+}
+
+# module_time <module@version>: the tag's commit time, RFC 3339 in UTC.
+module_time() { go list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' "$1"; }
+
+build_loki() {
+  local bin=$2 v=$loki_version m=github.com/grafana/loki/v3 b date
+  wrapper_module loki "$m" "v$v" "$m/cmd/loki"
+  b=$m/pkg/util/build
+  date=$(module_time "$m@v$v")
+  (cd loki && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath \
+    -ldflags "-s -w -X $b.Version=$v -X $b.Branch=HEAD -X $b.BuildUser=observability-stack/toolchain -X $b.BuildDate=$date" \
+    -o "$bin/loki" "$m/cmd/loki")
+  expect_version "$bin/loki" "version $v" -version
+}
+
+build_jaeger() {
+  local bin=$2 v=$jaeger_version mv=v$jaeger_module_version m=github.com/jaegertracing/jaeger b date
+  wrapper_module jaeger "$m" "$mv" "$m/cmd/jaeger"
+  b=$m/internal/version
+  date=$(module_time "$m@$mv")
+  (cd jaeger && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath \
+    -ldflags "-s -w -X $b.latestVersion=v$v -X $b.date=$date" \
+    -o "$bin/jaeger" "$m/cmd/jaeger")
+  expect_version "$bin/jaeger" "v$v" version
+}
+
+# The collector: the builder at the collector's version, our manifest with the versions
+# filled in; the builder generates the distribution's sources and runs go build (static).
+build_otelcol() {
+  local bin=$2 scratch=$3 v=$otelcol_version
+  GOBIN=$scratch/builder go install "go.opentelemetry.io/collector/cmd/builder@v$v"
+  sed -e "s/@VERSION@/$v/g" -e "s/@STABLE@/$otelcol_stable_version/g" \
+    "$script_dir/otelcol-builder.yaml" >manifest.yaml
+  ! grep -q '@[A-Z]*@' manifest.yaml || die "otelcol: manifest.yaml has unfilled placeholders"
+  "$scratch/builder/builder" --config=manifest.yaml
+  cp otelcol/otelcol "$bin/otelcol"
+  expect_version "$bin/otelcol" "$v" --version
+}
+
+# cAdvisor: our main (scripts/toolchain/cadvisor) in a module that requires the library.
+build_cadvisor() {
+  local bin=$2 v=$cadvisor_version m=github.com/google/cadvisor up
+  up=$(module_dir "$m@v$v")
+  mkdir cadvisor
+  cp "$script_dir/cadvisor/main.go" cadvisor/
+  printf 'module observability-stack/toolchain/cadvisor\n\ngo %s\n\nrequire %s v%s\n' "$go_ver" "$m" "$v" >cadvisor/go.mod
+  cp "$up/go.sum" cadvisor/go.sum
+  chmod u+w cadvisor/go.sum
+  (cd cadvisor && GOFLAGS="$GOFLAGS -mod=mod" go mod tidy \
+    && go build -trimpath -ldflags "-s -w -X main.Version=$v" -o "$bin/cadvisor" .)
+  expect_version "$bin/cadvisor" "version $v" --version
+}
+
 # register_plugin <name>: make the engine find the exact version (PULUMI_HOME/plugins).
 register_plugin() {
   local name=$1 v=${plugin_version[$1]} file installed start=$SECONDS
@@ -282,4 +393,8 @@ if [[ -n ${wanted[pulumi-plugins]:-} ]]; then
   for p in "${plugins[@]}"; do stage "pulumi-resource-$p" "build_pulumi_resource_$p"; done
   for p in "${plugins[@]}"; do register_plugin "$p"; done
 fi
+[[ -n ${wanted[loki]:-} ]] && stage loki build_loki
+[[ -n ${wanted[jaeger]:-} ]] && stage jaeger build_jaeger
+[[ -n ${wanted[otelcol]:-} ]] && stage otelcol build_otelcol
+[[ -n ${wanted[cadvisor]:-} ]] && stage cadvisor build_cadvisor
 log "done; use them with: source scripts/toolchain/env.sh"

@@ -1,0 +1,183 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import versions from "../../versions.json";
+import { CATALOG } from "../../components/catalog";
+import { toYaml } from "../../components/yaml";
+import { exitWithin, localize, Program, renderSettingsTo, waitForHttp } from "../support/programs";
+import { settingsFrom, STACKS, stackSettings } from "../support/settings";
+import { run, scratchDir, tool } from "../support/tools";
+
+/**
+ * The rendered configs of Loki, Jaeger and the collector, read by the real programs at the
+ * versions the stack deploys (scripts/toolchain builds them): `otelcol validate`, `loki
+ * -verify-config`, and the collector and Jaeger started with their configs until they
+ * report healthy. Listeners move to free loopback ports and container paths to scratch
+ * directories, so the checks run beside anything else on the machine.
+ */
+
+const readYaml = (file: string) => yaml.load(fs.readFileSync(file, "utf8"));
+const writeYaml = (file: string, value: unknown) => {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, toYaml(value));
+  return file;
+};
+
+/** Starts the collector with a config and waits for its health check extension. */
+async function startCollector(config: unknown): Promise<{ program: Program; health: string }> {
+  const dir = scratchDir("otelcol-run");
+  const local = await localize(config, {});
+  const file = writeYaml(path.join(dir, "config.yml"), local.config);
+  const program = new Program(tool("otelcol"), [`--config=${file}`]);
+  const port = local.ports.get(CATALOG.otelCollector.ports.health.port)!;
+  return { program, health: `http://127.0.0.1:${port}${CATALOG.otelCollector.health.path}` };
+}
+
+/** Jaeger with its rendered config.yml and sampling.json, Badger in a scratch directory. */
+async function startJaeger(renderDir: string, options: { withSamplingFile: boolean }) {
+  const dir = scratchDir("jaeger-run");
+  const config = readYaml(path.join(renderDir, "jaeger/config.yml"));
+  const local = await localize(config, {
+    "/etc/jaeger": path.join(dir, "etc"),
+    [CATALOG.jaeger.dataPath!]: path.join(dir, "badger"),
+  });
+  fs.mkdirSync(path.join(dir, "etc"));
+  if (options.withSamplingFile) {
+    fs.copyFileSync(
+      path.join(renderDir, "jaeger/sampling.json"),
+      path.join(dir, "etc/sampling.json"),
+    );
+  }
+  const file = writeYaml(path.join(dir, "etc/config.yml"), local.config);
+  const program = new Program(tool("jaeger"), [`--config=${file}`], dir);
+  const port = local.ports.get(CATALOG.jaeger.ports.health.port)!;
+  return { program, health: `http://127.0.0.1:${port}${CATALOG.jaeger.health.path}`, dir };
+}
+
+describe("component programs at the versions the stack deploys", () => {
+  test(`otelcol is the collector ${versions.components.otelCollector}`, () => {
+    expect(run(tool("otelcol"), ["--version"]).output).toContain(
+      `version ${versions.components.otelCollector}`,
+    );
+  });
+  test(`loki is Loki ${versions.components.loki}`, () => {
+    expect(run(tool("loki"), ["-version"]).output).toContain(`version ${versions.components.loki}`);
+  });
+  test(`jaeger is Jaeger ${versions.components.jaeger}`, () => {
+    expect(run(tool("jaeger"), ["version"]).output).toContain(`v${versions.components.jaeger}`);
+  });
+  test(`cadvisor is built on cAdvisor ${versions.components.cadvisor}`, () => {
+    expect(run(tool("cadvisor"), ["--version"]).output).toContain(
+      `version ${versions.components.cadvisor}`,
+    );
+  });
+});
+
+describe.each(STACKS)("rendered component configs of the %s stack", (stack) => {
+  const dir = renderSettingsTo(stackSettings(stack), `render-${stack}`);
+
+  test("otelcol validate accepts the collector's config.yml", () => {
+    const result = run(tool("otelcol"), [
+      "validate",
+      `--config=${path.join(dir, "otel-collector/config.yml")}`,
+    ]);
+    expect(result.output).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  test("the collector starts with it and reports healthy (validate does not build processors)", async () => {
+    const { program, health } = await startCollector(
+      readYaml(path.join(dir, "otel-collector/config.yml")),
+    );
+    try {
+      await waitForHttp(program, health, 30_000);
+    } finally {
+      expect(await program.stop()).toBe(0);
+    }
+    // Names and keys that still work but are on their way out (e.g. `prometheusremotewrite`).
+    expect(program.output).not.toMatch(/deprecated/i);
+  });
+
+  test("loki -verify-config accepts loki.yml", () => {
+    const result = run(tool("loki"), [
+      "-verify-config",
+      `-config.file=${path.join(dir, "loki/loki.yml")}`,
+    ]);
+    expect(result.output).toContain("config is valid");
+    expect(result.status).toBe(0);
+  });
+
+  test("Jaeger starts with config.yml and sampling.json, answers /status, and stops", async () => {
+    const { program, health, dir: jaegerDir } = await startJaeger(dir, { withSamplingFile: true });
+    try {
+      const body = await waitForHttp(program, health, 60_000);
+      expect(JSON.parse(body)).toMatchObject({ status: "StatusOK" });
+      // Badger opened its directories where the config (rewritten) puts them.
+      expect(fs.readdirSync(path.join(jaegerDir, "badger")).sort()).toEqual(["keys", "values"]);
+    } finally {
+      expect(await program.stop()).toBe(0);
+    }
+    expect(program.output).not.toMatch(/deprecated/i);
+  });
+});
+
+describe("the checks fail on a broken config", () => {
+  const dev = stackSettings("dev");
+  const dir = renderSettingsTo(dev, "render-broken");
+
+  test("otelcol validate rejects an unknown processor key", () => {
+    const config = readYaml(path.join(dir, "otel-collector/config.yml")) as any;
+    config.processors.memory_limiter.limit_percentag = 80;
+    const file = writeYaml(path.join(scratchDir("otelcol-bad"), "config.yml"), config);
+    const result = run(tool("otelcol"), ["validate", `--config=${file}`]);
+    expect(result.output).toMatch(/memory_limiter.*invalid keys: limit_percentag/s);
+    expect(result.status).not.toBe(0);
+  });
+
+  test("otelcol validate rejects an exporter name the collector does not have", () => {
+    const config = readYaml(path.join(dir, "otel-collector/config.yml")) as any;
+    config.exporters["jaeger_thrift/old"] = { endpoint: "jaeger:14250" };
+    config.service.pipelines.traces.exporters.push("jaeger_thrift/old");
+    const file = writeYaml(path.join(scratchDir("otelcol-bad"), "config.yml"), config);
+    const result = run(tool("otelcol"), ["validate", `--config=${file}`]);
+    expect(result.output).toContain("jaeger_thrift");
+    expect(result.status).not.toBe(0);
+  });
+
+  test("the collector refuses to start with an unknown tail sampling policy", async () => {
+    const prodLike = settingsFrom({
+      environment: "dev",
+      sampling: { ratio: 0.1, tail: { enabled: true } },
+    });
+    const config = readYaml(
+      path.join(renderSettingsTo(prodLike, "render-tail"), "otel-collector/config.yml"),
+    ) as any;
+    config.processors.tail_sampling.policies[0].type = "no_such_policy";
+    const { program } = await startCollector(config);
+    try {
+      expect(await exitWithin(program, 30_000)).not.toBe(0);
+      expect(program.output).toContain("no_such_policy");
+    } finally {
+      await program.stop();
+    }
+  });
+
+  test("loki -verify-config rejects an unknown key", () => {
+    const config = readYaml(path.join(dir, "loki/loki.yml")) as any;
+    config.limits_config.retention_perod = "24h";
+    const file = writeYaml(path.join(scratchDir("loki-bad"), "loki.yml"), config);
+    const result = run(tool("loki"), ["-verify-config", `-config.file=${file}`]);
+    expect(result.output).toContain("retention_perod");
+    expect(result.status).not.toBe(0);
+  });
+
+  test("Jaeger exits without the sampling.json its config names", async () => {
+    const { program, health } = await startJaeger(dir, { withSamplingFile: false });
+    try {
+      await expect(waitForHttp(program, health, 30_000)).rejects.toThrow(/sampling\.json/);
+      expect(await exitWithin(program, 10_000)).not.toBe(0);
+    } finally {
+      await program.stop();
+    }
+  });
+});
