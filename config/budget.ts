@@ -1,6 +1,6 @@
 import { CATALOG } from "../components/catalog";
 import { Environment, PRESETS } from "./presets";
-import { formatCpu, formatGibibytes, parseCpu, parseMemory } from "./quantity";
+import { formatBytes, formatCpu, formatGibibytes, parseCpu, parseMemory } from "./quantity";
 import { ComponentSettings } from "./settings";
 
 export interface ResourceUse {
@@ -67,7 +67,7 @@ export function budgetUse(environment: Environment, components: ComponentSetting
 
 function largest(use: ResourceUse, dimension: "memory" | "cpu"): string {
   const format =
-    dimension === "memory" ? formatGibibytes : (value: number) => `${formatCpu(value)} CPU`;
+    dimension === "memory" ? formatBytes : (value: number) => `${formatCpu(value)} CPU`;
   return [...use.perComponent]
     .sort((a, b) => b[dimension] - a[dimension])
     .map((entry) => `${entry.id} ${format(entry[dimension])}`)

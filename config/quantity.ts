@@ -41,6 +41,11 @@ export function formatGibibytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
+/** GiB from 1 GiB up, MiB below: how people read a component's share of a budget. */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? formatGibibytes(bytes) : `${Math.round(bytes / 1024 ** 2)} MiB`;
+}
+
 export function formatCpu(millicores: number): string {
   return millicores % 1000 === 0 ? `${millicores / 1000}` : `${millicores}m`;
 }

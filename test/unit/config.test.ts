@@ -145,7 +145,7 @@ describe("bad input: one message per problem, naming key, value and what is allo
       components: { prometheus: { resources: { limits: { memory: "1Gi" } } } },
     });
     expect(problem).toBe(
-      "observability-stack:components.*.resources.limits: memory limits sum to 2.06 GiB, 0.56 GiB over dev's budget of 1.50 GiB; by component: prometheus 1.00 GiB, loki 0.25 GiB, grafana 0.19 GiB, jaeger 0.19 GiB, otelCollector 0.19 GiB, cadvisor 0.13 GiB, alertmanager 0.06 GiB, nodeExporter 0.06 GiB",
+      "observability-stack:components.*.resources.limits: memory limits sum to 1.97 GiB, 0.47 GiB over dev's budget of 1.50 GiB; by component: prometheus 1.00 GiB, loki 256 MiB, grafana 192 MiB, jaeger 160 MiB, otelCollector 160 MiB, cadvisor 96 MiB, alertmanager 64 MiB, nodeExporter 64 MiB",
     );
   });
 
