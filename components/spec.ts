@@ -87,7 +87,6 @@ export function baseSpec(
   const definition = CATALOG[id];
   const component: ComponentSettings = settings.components[id];
   const containerPort = (name: string) => definition.ports[name].port;
-  const root = definition.user === 0;
   return {
     id,
     name: definition.serviceName,
@@ -118,9 +117,7 @@ export function baseSpec(
     },
     metrics: { port: containerPort(definition.metrics.port), path: definition.metrics.path },
     security: {
-      runAsUser: definition.user,
-      runAsNonRoot: !root,
-      readOnlyRootFilesystem: !root && definition.writableRoot !== true,
+      ...component.security,
       privileged: definition.hostAccess === "privileged",
       hostPid: definition.hostAccess !== undefined,
     },

@@ -5,9 +5,21 @@ import { duration } from "./duration";
 import { ConfigError, describeSchemaIssues, problem } from "./errors";
 import { PRESETS, Preset, ResourcesText } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
-import { ComponentOverride, SECRET_KEYS, StackConfig, stackConfigSchema } from "./schema";
+import {
+  ComponentOverride,
+  SECRET_KEYS,
+  SecurityContextOverride,
+  StackConfig,
+  stackConfigSchema,
+} from "./schema";
 import { RULE_PACK_NAMES } from "../rules/packs";
-import { ComponentSettings, RuleSettings, SentrySettings, Settings } from "./settings";
+import {
+  ComponentSecurity,
+  ComponentSettings,
+  RuleSettings,
+  SentrySettings,
+  Settings,
+} from "./settings";
 
 /** A stack's config as read from Pulumi or from a stack file, before validation. */
 export interface RawStackConfig {
@@ -132,6 +144,23 @@ function resolveComponent(
     resources: resolveResources(defaults, override?.resources),
     ports: publishedPorts,
     storage: definition.dataPath ? storage : undefined,
+    security: resolveSecurity(id, override?.securityContext),
+  };
+}
+
+/** The image's user unless overridden; a root filesystem stays writable where the image writes to it. */
+function resolveSecurity(
+  id: ComponentId,
+  override: SecurityContextOverride | undefined,
+): ComponentSecurity {
+  const definition = CATALOG[id];
+  const runAsUser = override?.runAsUser ?? definition.user;
+  const runAsNonRoot = override?.runAsNonRoot ?? runAsUser !== 0;
+  return {
+    runAsUser,
+    runAsNonRoot,
+    readOnlyRootFilesystem:
+      override?.readOnlyRootFilesystem ?? (runAsUser !== 0 && definition.writableRoot !== true),
   };
 }
 
@@ -158,6 +187,7 @@ function checkSettings(settings: Settings, config: StackConfig): string[] {
   return [
     ...enabled.flatMap(requestsWithinLimits),
     ...enabled.flatMap((component) => replicaProblems(component, settings)),
+    ...enabled.flatMap((component) => podSecurityProblems(component, settings, config)),
     ...duplicatePorts(enabled),
     ...sentryProblems(config),
     ...scrapeJobProblems(settings),
@@ -206,6 +236,46 @@ function replicaProblems(component: ComponentSettings, settings: Settings): stri
     ];
   }
   return [];
+}
+
+/**
+ * On Kubernetes every component but the host agents runs in the stack's namespace, which
+ * enforces the restricted Pod Security level: a pod that may run as root is refused there
+ * (its controller would retry for ever), so the config that asks for one is refused first.
+ */
+function podSecurityProblems(
+  component: ComponentSettings,
+  settings: Settings,
+  config: StackConfig,
+): string[] {
+  if (settings.target !== "kubernetes" || CATALOG[component.id].hostAccess !== undefined) return [];
+  const override = (
+    config.components as Record<string, ComponentOverride | undefined> | undefined
+  )?.[component.id]?.securityContext;
+  const path = ["components", component.id, "securityContext"];
+  const why = `the stack's namespace (${settings.kubernetes.namespace}) enforces the restricted Pod Security level`;
+  const problems: string[] = [];
+  const { runAsNonRoot, runAsUser } = component.security;
+  // User 0 is named by its own key; runAsNonRoot only when it is set false (or the image is root).
+  if (override?.runAsNonRoot === false || (!runAsNonRoot && runAsUser !== 0)) {
+    problems.push(
+      problem(
+        [...path, "runAsNonRoot"],
+        false,
+        `${why}; its pods must run as non-root: remove the key or set it to true`,
+      ),
+    );
+  }
+  if (runAsUser === 0) {
+    problems.push(
+      problem(
+        [...path, "runAsUser"],
+        0,
+        `${why}; its pods must not run as user 0 (root): set another user, such as ${CATALOG[component.id].user || 65534}`,
+      ),
+    );
+  }
+  return problems;
 }
 
 function duplicatePorts(components: ComponentSettings[]): string[] {

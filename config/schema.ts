@@ -45,6 +45,13 @@ const ipv4 = z.ipv4({ error: "must be an IPv4 address such as 127.0.0.1 or 0.0.0
 /** A secret key's value: decrypted text under Pulumi, `{secure: ...}` read from a stack file. */
 const secretValue = z.union([z.string().min(1), z.strictObject({ secure: z.string() })]);
 
+/** Overrides of the image's user and root filesystem; Kubernetes checks them against Pod Security. */
+const securityContextOverride = z.strictObject({
+  runAsNonRoot: z.boolean().optional(),
+  runAsUser: z.int().min(0).max(2147483647).optional(),
+  readOnlyRootFilesystem: z.boolean().optional(),
+});
+
 function componentOverride(id: ComponentId) {
   const portNames = Object.keys(CATALOG[id].ports);
   return z.strictObject({
@@ -60,6 +67,7 @@ function componentOverride(id: ComponentId) {
       .strictObject(Object.fromEntries(portNames.map((name) => [name, port.optional()])))
       .optional(),
     storage: memoryText.optional(),
+    securityContext: securityContextOverride.optional(),
   });
 }
 
@@ -145,3 +153,4 @@ export type StackConfig = z.infer<typeof stackConfigSchema>;
 export type ScrapeJobConfig = z.infer<typeof scrapeJob>;
 export type AlertOverrideConfig = z.infer<typeof alertOverride>;
 export type ComponentOverride = z.infer<ReturnType<typeof componentOverride>>;
+export type SecurityContextOverride = z.infer<typeof securityContextOverride>;

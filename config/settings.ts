@@ -22,6 +22,14 @@ export interface ComponentSettings {
   ports: Record<string, number>;
   /** Size of the persistent volume, for components that keep data. */
   storage?: string;
+  /** The user and root filesystem the container runs with: the image's, or the config's override. */
+  security: ComponentSecurity;
+}
+
+export interface ComponentSecurity {
+  runAsUser: number;
+  runAsNonRoot: boolean;
+  readOnlyRootFilesystem: boolean;
 }
 
 export interface RuleSettings {

@@ -5,7 +5,11 @@ import { ConfigFile, ServiceSpec } from "../spec";
 
 export const PART_OF = "observability-stack";
 
-export function selectorLabels(spec: ServiceSpec, stack: string): Record<string, string> {
+/** What a workload and its Service select on: never the version, which changes on upgrade. */
+export function selectorLabels(
+  spec: Pick<ServiceSpec, "name">,
+  stack: string,
+): Record<string, string> {
   return { "app.kubernetes.io/name": spec.name, "app.kubernetes.io/instance": stack };
 }
 

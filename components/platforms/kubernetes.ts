@@ -17,6 +17,7 @@ import {
   standardLabels,
   volumeName,
 } from "./kubernetes-manifests";
+import { networkPolicyManifest, networkPolicyModels } from "./network-policies";
 import { contentHash, DeployedService, Platform, SecretResolver } from "./platform";
 
 export interface KubernetesPlatformArgs {
@@ -35,9 +36,14 @@ function podSecurityLabels(level: "restricted" | "privileged") {
 }
 
 /**
- * The Kubernetes adapter. The stack's namespace enforces the restricted Pod Security level;
- * node-exporter and cAdvisor read the host (hostPID, hostPath, and cAdvisor privileged), which
- * no lower level allows, so they run in a namespace of their own at the privileged level.
+ * The Kubernetes adapter. The stack's namespace enforces the restricted Pod Security level
+ * (config/load.ts refuses overrides that would break it, before anything is created).
+ * node-exporter and cAdvisor read the host, so they run in a namespace of their own at the
+ * least level that admits them, which is privileged: both mount hostPath volumes and share
+ * the host's PID namespace (hostPID), and cAdvisor runs privileged; the baseline level
+ * forbids all three, so no level between restricted and privileged would admit them.
+ * NetworkPolicies (network-policies.ts) deny ingress in both namespaces except along the
+ * wiring graph and to published ports.
  */
 export class KubernetesPlatform extends pulumi.ComponentResource implements Platform {
   readonly namespace: k8s.core.v1.Namespace;
@@ -68,6 +74,18 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
       },
       { parent: this },
     );
+    const namespaces = { stack: this.namespace, host: this.hostNamespace };
+    for (const model of networkPolicyModels(args.settings)) {
+      const manifest = networkPolicyManifest(args.settings, model);
+      new k8s.networking.v1.NetworkPolicy(
+        `${model.namespace}-${model.name}`,
+        {
+          ...manifest,
+          metadata: { ...manifest.metadata, namespace: namespaces[model.namespace].metadata.name },
+        },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ namespace: this.namespace.metadata.name });
   }
 

@@ -13,9 +13,10 @@ test("pulumi preview --stack prod lists the Kubernetes resources without a clust
     "kubernetes:apps/v1:Deployment",
     "kubernetes:core/v1:ConfigMap",
     "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   ]) {
     expect(result.stdout).toContain(resource);
   }
-  expect(result.stdout).toMatch(/\+ 4\d to create/);
+  expect(result.stdout).toMatch(/\+ 5\d to create/);
   expect(result.stdout).toContain("grafanaAdminPassword: [unknown]");
 });
