@@ -8,4 +8,4 @@ export const DATASOURCE_UIDS = {
 export type DatasourceUid = (typeof DATASOURCE_UIDS)[keyof typeof DATASOURCE_UIDS];
 
 /** Log fields that carry the IDs which tie a log line to its trace and its request. */
-export const CORRELATION_FIELDS = { traceId: "trace_id", correlationId: "correlation_id" } as const;
+export { CORRELATION_FIELDS } from "../../telemetry/correlation";

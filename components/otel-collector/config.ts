@@ -2,7 +2,7 @@ import { Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { serviceAddress } from "../spec";
 import { hasEdge } from "../wiring";
-import { HASHED_FIELDS, REDACTED_FIELDS, REDACTION_MASK } from "./redaction";
+import { HASHED_FIELDS, REDACTED_FIELDS, REDACTION_MASK } from "../../telemetry/redaction";
 
 function listen(port: keyof typeof CATALOG.otelCollector.ports): string {
   return `0.0.0.0:${CATALOG.otelCollector.ports[port].port}`;
