@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the local images the e2e stack runs, since no registry can be reached here: each is
-# a static binary from scripts/toolchain plus busybox (a shell and wget for the health check),
-# imported with `docker import`. The image names come from the e2e stack's own render, so
-# they always match what Pulumi.e2e.yaml deploys. An image that exists is kept.
+# a static binary from scripts/toolchain (prometheus, alertmanager, node_exporter, loki,
+# jaeger, otelcol, cadvisor) plus busybox (a shell and wget for the health check),
+# imported with `docker import`. The image names come from the e2e stack's own settings
+# (the loader `pulumi up` and `npm run render` use), so they always match what
+# Pulumi.e2e.yaml deploys; a disabled component's image is built too when its binary is
+# (test/e2e/pipeline.test.ts runs cAdvisor beside the stack). An image that exists is kept.
 #
 #   scripts/e2e/images.sh [stack]      default stack: e2e
 set -euo pipefail
@@ -13,21 +16,24 @@ stack=${1:-e2e}
 busybox=$(command -v busybox) || { echo "images: busybox not found (apt-get install busybox-static)" >&2; exit 1; }
 file "$busybox" 2>/dev/null | grep -q "statically linked" || [[ ! -x /bin/busybox ]] || busybox=/bin/busybox
 
-render_dir=$(mktemp -d)
-trap 'rm -rf "$render_dir"' EXIT
-npx ts-node --transpile-only scripts/render.ts --stack "$stack" --out "$render_dir" >/dev/null
-image_of() {
-  node -e 'const m = require(process.argv[1]); const c = m.components[process.argv[2]]; if (c) console.log(c.image);' \
-    "$render_dir/manifest.json" "$1"
-}
+# "<id> <image> <enabled>" per component, from the stack's settings.
+images=$(OBS_STACK=$stack npx ts-node --transpile-only -e '
+  const { loadSettings } = require("./config/load");
+  const { readStackFile } = require("./config/stack-file");
+  const settings = loadSettings(readStackFile(process.cwd(), process.env.OBS_STACK));
+  for (const c of Object.values(settings.components)) console.log(c.id, c.image, c.enabled);')
+image_of() { awk -v id="$1" '$1 == id { print $2 }' <<<"$images"; }
+enabled() { awk -v id="$1" '$1 == id { print $3 }' <<<"$images" | grep -qx true; }
 
 # build_image <component id> <binary> <user> <data dir or ->
 build_image() {
   local id=$1 binary=$2 user=$3 data=$4 image root
   image=$(image_of "$id")
-  [[ -n $image ]] || { echo "images: $id is disabled in stack $stack"; return; }
+  [[ -n $image ]] || { echo "images: stack $stack has no component $id" >&2; exit 1; }
+  local note=
+  enabled "$id" || note=" (disabled in stack $stack)"
   if docker image inspect "$image" >/dev/null 2>&1; then
-    echo "images: $image exists"
+    echo "images: $image exists$note"
     return
   fi
   local source
@@ -41,6 +47,10 @@ build_image() {
   for applet in sh wget kill ls cat; do ln -s busybox "$root/bin/$applet"; done
   printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
   printf 'root:x:0:\nnobody:x:65534:\n' > "$root/etc/group"
+  if [[ $user != 0 && $user != 65534 ]]; then
+    printf '%s:x:%s:%s:%s:/:/bin/false\n' "$binary" "$user" "$user" "$binary" >> "$root/etc/passwd"
+    printf '%s:x:%s:\n' "$binary" "$user" >> "$root/etc/group"
+  fi
   if [[ $data != - ]]; then
     mkdir -p "$root$data"
     chown "$user:$user" "$root$data"
@@ -51,9 +61,18 @@ build_image() {
     --change "LABEL observability-stack.e2e-image=$id" \
     - "$image" >/dev/null
   rm -rf "$root"
-  echo "images: built $image from $source"
+  echo "images: built $image from $source$note"
 }
 
 build_image prometheus prometheus 65534 /prometheus
 build_image alertmanager alertmanager 65534 /alertmanager
 build_image nodeExporter node_exporter 65534 -
+build_image loki loki 10001 /loki
+build_image jaeger jaeger 10001 /badger
+# The official collector image holds only the binary (no Docker health check there; the
+# spec knows that); this one has busybox too, which changes nothing the stack relies on.
+build_image otelCollector otelcol 10001 -
+# cAdvisor runs as root with the host mounts its spec declares, as the official image does.
+# The stack runs it privileged, which this machine's Docker engine cannot start (see
+# Pulumi.e2e.yaml); the pipeline test runs this image unprivileged beside the stack.
+build_image cadvisor cadvisor 0 -
