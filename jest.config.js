@@ -14,5 +14,9 @@ module.exports = {
     ...(process.env.OBS_E2E === "1"
       ? [{ ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] }]
       : []),
+    // A local Kubernetes control plane (scripts/k8s/up.sh): run by `npm run test:e2e:k8s`.
+    ...(process.env.OBS_E2E_K8S === "1"
+      ? [{ ...common, displayName: "e2e-k8s", testMatch: ["<rootDir>/test/e2e-k8s/**/*.test.ts"] }]
+      : []),
   ],
 };

@@ -23,9 +23,12 @@ export function standardLabels(spec: ServiceSpec, stack: string): Record<string,
   };
 }
 
-/** A ConfigMap key for a file path below its directory. */
+/**
+ * A ConfigMap key for a file: its render path, unique in the stack. The name below its
+ * directory is not: Prometheus has both prometheus.yml and rules/prometheus.yml.
+ */
 export function configKey(file: ConfigFile): string {
-  return file.file.replace(/\//g, "__");
+  return file.renderPath.replace(/\//g, "__");
 }
 
 export function volumeName(prefix: string, dir: string): string {

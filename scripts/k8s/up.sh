@@ -162,10 +162,14 @@ start kube-scheduler kube-scheduler \
   --leader-elect=false --secure-port 0 --profiling=false
 
 # kwok's stages as one config file: node initialize + heartbeat with lease, the pod lifecycle.
+# The heartbeat stage writes node status only every 10-20 minutes: kwok must renew the nodes'
+# Leases (--node-lease-duration-seconds, as kwokctl sets it), or the node lifecycle controller
+# marks the node NotReady after its grace period and its pods unready for a while.
 stages=$k8s_dir/kwok-stages.yaml
 for f in "$stages_dir"/*.yaml; do printf -- '---\n'; cat "$f"; done >"$stages"
 start kwok kwok --kubeconfig "$k8s_dir/kwok.kubeconfig" -c "$stages" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+  --node-lease-duration-seconds 40 \
   --cidr 10.244.0.0/16 --node-ip 127.0.0.1 --server-address "127.0.0.1:$k8s_kwok_port"
 
 # --- cluster objects: simulated nodes and the default StorageClass -------------------------

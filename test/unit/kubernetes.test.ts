@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CATALOG } from "../../components/catalog";
 import { ComponentId } from "../../components/definition";
 import {
+  configKey,
   containerSecurityContext,
   podSecurityContext,
   selectorLabels,
@@ -389,5 +390,26 @@ describe("NetworkPolicies follow the wiring graph", () => {
       (rule) => rule.from === "prometheus" && rule.to === "alertmanager",
     )!;
     expect(alertmanager.edges.map((edge) => edge.purpose).sort()).toEqual(["alerts", "scrape"]);
+  });
+});
+
+describe("ConfigMaps", () => {
+  test.each(["dev", "staging", "prod"])(
+    "%s: every config file has a key of its own, valid for a ConfigMap",
+    (name) => {
+      for (const spec of buildSpecs(stackSettings(name))) {
+        const keys = spec.configFiles.map(configKey);
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const key of keys) expect(key).toMatch(/^[-._a-zA-Z0-9]{1,253}$/);
+      }
+    },
+  );
+
+  test("Prometheus's config and its prometheus rule pack do not share a key", () => {
+    const prometheus = buildSpecs(stackSettings("staging")).find((s) => s.id === "prometheus")!;
+    const keyOf = (renderPath: string) =>
+      configKey(prometheus.configFiles.find((file) => file.renderPath === renderPath)!);
+    expect(keyOf("prometheus/prometheus.yml")).toBe("prometheus__prometheus.yml");
+    expect(keyOf("prometheus/rules/prometheus.yml")).toBe("prometheus__rules__prometheus.yml");
   });
 });

@@ -1,0 +1,153 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as os from "os";
+import * as path from "path";
+import { buildSpecs } from "../../components/specs";
+import { namespaceName } from "../../components/platforms/network-policies";
+import { Settings } from "../../config/settings";
+import { PROJECT_DIR } from "./settings";
+
+/**
+ * The local control plane of scripts/k8s (test infrastructure): its kubeconfig, kubectl at
+ * the version built there, and the static PersistentVolumes a stack's claims bind to.
+ */
+
+/** The StorageClass scripts/k8s/up.sh makes the default one. */
+export const LOCAL_STORAGE_CLASS = "obs-local";
+
+export function k8sDir(): string {
+  return (
+    process.env.OBS_K8S_DIR ??
+    path.join(process.env.TMPDIR ?? os.tmpdir(), "observability-stack-k8s")
+  );
+}
+
+export function kubeconfigPath(): string {
+  return path.join(k8sDir(), "kubeconfig");
+}
+
+function kubectlBinary(): string {
+  const dir = execFileSync(
+    path.join(PROJECT_DIR, "scripts/k8s/build.sh"),
+    ["--bin-dir", "kubernetes"],
+    {
+      encoding: "utf8",
+    },
+  ).trim();
+  return path.join(dir, "kubectl");
+}
+
+export interface KubectlResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+let binary: string | undefined;
+
+/** kubectl against the local control plane; `input` is written to its stdin. */
+export function kubectl(args: string[], input?: string): KubectlResult {
+  binary ??= kubectlBinary();
+  const result = spawnSync(binary, ["--kubeconfig", kubeconfigPath(), ...args], {
+    encoding: "utf8",
+    input,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+}
+
+/** Like kubectl, but throws with kubectl's output when it fails. */
+export function kubectlOk(args: string[], input?: string): string {
+  const result = kubectl(args, input);
+  if (result.status !== 0) {
+    throw new Error(
+      `kubectl ${args.join(" ")} failed (${result.status}):\n${result.stdout}${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
+
+/** `kubectl get ... -o json` items. */
+export function items(args: string[]): any[] {
+  return JSON.parse(kubectlOk(["get", ...args, "-o", "json"])).items;
+}
+
+/** True when the local API server answers /readyz. */
+export function clusterAnswers(): boolean {
+  try {
+    return kubectl(["get", "--raw", "/readyz", "--request-timeout=5s"]).status === 0;
+  } catch {
+    return false;
+  }
+}
+
+export function requireCluster(): void {
+  if (!clusterAnswers()) {
+    throw new Error(
+      `no local control plane answers at ${kubeconfigPath()}: run scripts/k8s/build.sh && scripts/k8s/up.sh`,
+    );
+  }
+}
+
+/** The PersistentVolumeClaims a stack's StatefulSets will ask for: name, namespace and size. */
+export function expectedClaims(settings: Settings) {
+  const namespace = namespaceName(settings, "stack");
+  return buildSpecs(settings)
+    .filter((spec) => spec.workload === "statefulset" && spec.dataVolume)
+    .flatMap((spec) =>
+      Array.from({ length: spec.replicas }, (_, ordinal) => ({
+        namespace,
+        // A volumeClaimTemplate's claims are <template>-<statefulset>-<ordinal>.
+        name: `${spec.dataVolume!.name}-${spec.name}-${ordinal}`,
+        size: spec.dataVolume!.size,
+      })),
+    );
+}
+
+const VOLUME_LABEL = "observability-stack/test-volumes-of";
+
+/**
+ * One static PersistentVolume per expected claim, reserved for it (claimRef), of the size the
+ * settings give and the stack's StorageClass: what a cluster admin would provide.
+ */
+export function createVolumes(settings: Settings): string[] {
+  const storageClassName = settings.kubernetes.storageClass ?? LOCAL_STORAGE_CLASS;
+  const volumes = expectedClaims(settings).map((claim) => ({
+    apiVersion: "v1",
+    kind: "PersistentVolume",
+    metadata: {
+      name: `${settings.stack}-${claim.name}`,
+      labels: { [VOLUME_LABEL]: settings.stack },
+    },
+    spec: {
+      capacity: { storage: claim.size },
+      accessModes: ["ReadWriteOnce"],
+      persistentVolumeReclaimPolicy: "Retain",
+      storageClassName,
+      claimRef: { namespace: claim.namespace, name: claim.name },
+      hostPath: { path: `/var/lib/observability-stack-test/${settings.stack}/${claim.name}` },
+    },
+  }));
+  kubectlOk(
+    ["apply", "-f", "-"],
+    JSON.stringify({ apiVersion: "v1", kind: "List", items: volumes }),
+  );
+  return volumes.map((volume) => volume.metadata.name);
+}
+
+/** Deletes the volumes createVolumes made for a stack (released once its namespace is gone). */
+export function deleteVolumes(settings: Settings): void {
+  kubectlOk([
+    "delete",
+    "persistentvolume",
+    "-l",
+    `${VOLUME_LABEL}=${settings.stack}`,
+    "--wait=true",
+  ]);
+}
+
+/** The PersistentVolumes whose claim is in one of the namespaces. */
+export function volumesClaimedIn(namespaces: string[]): any[] {
+  return items(["persistentvolumes"]).filter((pv) =>
+    namespaces.includes(pv.spec.claimRef?.namespace),
+  );
+}
