@@ -70,7 +70,7 @@ describe("npm run render", () => {
     const result = render(PROJECT_DIR, ["--stack", "qa"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
-      /no stack file .*Pulumi\.qa\.yaml; stacks here: dev, e2e, prod, staging/,
+      /no stack file .*Pulumi\.qa\.yaml; stacks here: dev, e2e, k8s-e2e, prod, staging/,
     );
   });
 

@@ -216,7 +216,7 @@ describe("prod on Kubernetes", () => {
     const config = ofType(list, "kubernetes:core/v1:ConfigMap").find(
       (c) => c.name === "otel-collector-config",
     )!;
-    const text = (config.inputs as any).data["config.yml"];
+    const text = (config.inputs as any).data["otel-collector__config.yml"];
     expect(text).toContain("tail_sampling:");
     expect(text).toContain("threshold_ms: 2000");
     expect(text).toContain("sampling_percentage: 10");
