@@ -274,7 +274,7 @@ describe("npm run diff", () => {
         "⚠️ stateful component: Docker recreates the prometheus container",
       );
       expect(markdown).toContain("- ⚠️ memory limits at 1.37 GiB (91.4 % of 1.50 GiB)");
-      expect(markdown).toMatch(/Same changes as \*\*\w+\*\*/);
+      expect(markdown).toMatch(/Same changes as \*\*[\w-]+\*\*/);
       expect(markdown.length).toBeLessThan(60000);
     });
   });
