@@ -4,6 +4,8 @@
  *   - seconds for a no-change preview
  *   - memory of the running stack (docker stats) against the dev budget
  *   - seconds to construct the prod program under Pulumi mocks
+ *   - when scripts/k8s/up.sh's control plane answers (or with --k8s, alone): the Kubernetes
+ *     figures of test/bench/kubernetes.ts
  * The Docker figures use the e2e stack (dev settings, local images; see Pulumi.e2e.yaml).
  */
 import { execFileSync } from "child_process";
@@ -15,6 +17,7 @@ import { enabledComponents } from "../../config/settings";
 import { CATALOG } from "../../components/catalog";
 import { ObservabilityStack } from "../../components/stack";
 import { docker, inspect, lines } from "../support/docker";
+import { kubernetesAvailable, kubernetesFigures, printKubernetesFigures } from "./kubernetes";
 import { eventually } from "../support/http";
 import { TestStack } from "../support/pulumi";
 import { PROJECT_DIR, stackSettings } from "../support/settings";
@@ -98,6 +101,8 @@ async function mockedProdConstruction(): Promise<number> {
 }
 
 async function main() {
+  // `npm run bench -- --k8s`: the Kubernetes figures alone (test/bench/kubernetes.ts).
+  if (process.argv.includes("--k8s")) return printKubernetesFigures(await kubernetesFigures());
   const construct = await mockedProdConstruction();
   const figures = await dockerFigures();
   const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
@@ -112,6 +117,8 @@ async function main() {
     `  memory of the running stack: ${mib(total)} of the dev budget ${mib(figures.budget.memory.max!)} (${((100 * total) / figures.budget.memory.max!).toFixed(1)} %)`,
   );
   console.log(`  construct the prod program under mocks (median of 5): ${construct} s`);
+  // With the local control plane of scripts/k8s up, its figures too.
+  if (kubernetesAvailable()) printKubernetesFigures(await kubernetesFigures());
 }
 
 main().catch((error) => {
