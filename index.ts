@@ -20,6 +20,14 @@ export const urls = stack.urls;
 export const grafanaAdminUser = GRAFANA_ADMIN_USER;
 // null rather than undefined when Grafana is disabled, so the output is listed either way.
 export const grafanaAdminPassword = stack.grafanaAdminPassword ?? null;
+// The error tracker (sentry.mode): where it is, its admin, and the DSN services report to.
+export const errorTracker = {
+  mode: stack.errorTracking.mode,
+  url: stack.errorTracking.url ?? null,
+  adminUser: stack.errorTracking.adminUser ?? null,
+};
+export const errorTrackerAdminPassword = stack.errorTracking.adminPassword ?? null;
+export const sentryDsn = stack.errorTracking.dsn ?? null;
 
 function loadOrExplain() {
   try {

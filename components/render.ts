@@ -5,6 +5,7 @@ import { ComponentId } from "./definition";
 import { buildSpecs } from "./specs";
 import { ServiceSpec } from "./spec";
 import { toJson } from "./yaml";
+import { renderTracker, trackerManifest } from "./sentry/render";
 
 /** A rendered file: its path below the output directory and its text. */
 export interface RenderedFile {
@@ -61,6 +62,7 @@ export function renderManifest(settings: Settings, specs: ServiceSpec[]) {
       cpu: { used: formatCpu(budget.cpu.used), percentOfMax: budget.cpu.percentOfMax ?? null },
     },
     rulePacks: settings.rules.packs,
+    errorTracking: trackerManifest(settings),
     components: Object.fromEntries(
       specs.map((spec) => [spec.id, componentManifest(spec)]),
     ) as Record<ComponentId, ReturnType<typeof componentManifest>>,
@@ -73,5 +75,9 @@ export function renderStack(settings: Settings): RenderedFile[] {
   const files = specs.flatMap((spec) =>
     spec.configFiles.map((file) => ({ path: file.renderPath, content: file.content })),
   );
-  return [...files, { path: "manifest.json", content: toJson(renderManifest(settings, specs)) }];
+  return [
+    ...files,
+    ...renderTracker(settings),
+    { path: "manifest.json", content: toJson(renderManifest(settings, specs)) },
+  ];
 }

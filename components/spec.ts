@@ -2,6 +2,7 @@ import { ResourcesText } from "../config/presets";
 import { ComponentSettings, SecretRef, Settings } from "../config/settings";
 import { CATALOG } from "./catalog";
 import { ComponentId, Workload } from "./definition";
+import type { TrackerServiceId } from "./sentry/definition";
 
 export interface ServicePort {
   name: string;
@@ -51,9 +52,40 @@ export interface SecurityProfile {
   hostPid: boolean;
 }
 
-/** Everything a platform adapter needs to run one service; no platform appears in it. */
-export interface ServiceSpec {
-  id: ComponentId;
+/** A stack component, or a service of the in-stack error tracker (components/sentry). */
+export type ServiceId = ComponentId | TrackerServiceId;
+
+/**
+ * How a platform checks that a service is ready: an HTTP GET of `path`, or a TCP connect when
+ * there is no path. Docker runs `dockerCommand` when given (an image without wget), else wget.
+ */
+export interface HealthCheck {
+  port: number;
+  path?: string;
+  dockerCheck: boolean;
+  dockerCommand?: string[];
+}
+
+/**
+ * Who may connect to a service outside the wiring graph (the error tracker's services): the
+ * services (and jobs) of the stack by name, on every port; published ports from anywhere.
+ */
+export interface ServiceIngress {
+  fromServices: string[];
+}
+
+/**
+ * Everything a platform adapter needs to run one service; no platform appears in it. A stack
+ * component (the default) always has a health check and metrics; a service of the error
+ * tracker may have neither (a queue consumer has no port).
+ */
+export type ServiceSpec<I extends ServiceId = ComponentId> = CommonServiceSpec<I> &
+  (I extends ComponentId
+    ? { health: HealthCheck; metrics: { port: number; path: string } }
+    : { health?: HealthCheck; metrics?: { port: number; path: string } });
+
+interface CommonServiceSpec<I extends ServiceId> {
+  id: I;
   name: string;
   image: string;
   args: string[];
@@ -67,11 +99,27 @@ export interface ServiceSpec {
   resources: ResourcesText;
   replicas: number;
   workload: Workload;
-  health: { port: number; path: string; dockerCheck: boolean };
-  metrics: { port: number; path: string };
   security: SecurityProfile;
+  /** Network ingress for services outside the wiring graph; see ServiceIngress. */
+  ingress?: ServiceIngress;
   /** Lists the host agents' endpoints (Prometheus on Kubernetes), so needs read access to them. */
   discoversHostAgents?: boolean;
+}
+
+/** A task that runs to completion before services that need it start (a schema migration). */
+export interface JobSpec {
+  id: string;
+  name: string;
+  image: string;
+  args: string[];
+  env: Record<string, string>;
+  secretEnv: Record<string, SecretRef>;
+  configFiles: ConfigFile[];
+  secretFiles: SecretFile[];
+  resources: ResourcesText;
+  security: SecurityProfile;
+  /** Tries before the job counts as failed. */
+  backoffLimit: number;
 }
 
 export type ServiceSpecParts = Partial<

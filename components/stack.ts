@@ -12,6 +12,8 @@ import { DockerPlatform } from "./platforms/docker";
 import { KubernetesPlatform } from "./platforms/kubernetes";
 import { Platform, SecretResolver } from "./platforms/platform";
 import { Prometheus } from "./prometheus";
+import { ErrorTracking } from "./sentry";
+import { isInStack } from "./sentry/definition";
 import { ServiceArgs, ServiceComponent } from "./service";
 
 export interface ObservabilityStackArgs {
@@ -43,6 +45,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
   readonly services: Partial<Record<ComponentId, ServiceComponent>>;
   readonly urls: Record<string, pulumi.Output<string>>;
   readonly grafanaAdminPassword?: pulumi.Output<string>;
+  readonly errorTracking: ErrorTracking;
 
   constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:index:ObservabilityStack", name, {}, opts);
@@ -51,8 +54,17 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       settings.target === "docker"
         ? new DockerPlatform("docker", { settings }, { parent: this })
         : new KubernetesPlatform("kubernetes", { settings }, { parent: this });
-    const secrets: SecretResolver = (ref: SecretRef) =>
+    const fromConfig: SecretResolver = (ref: SecretRef) =>
       pulumi.secret(args.configSecret(ref.secret));
+    // The error tracker comes first: services that report errors get its DSN.
+    this.errorTracking = new ErrorTracking(
+      "error-tracking",
+      { settings, platform: this.platform, secrets: fromConfig },
+      { parent: this },
+    );
+    const dsn = this.errorTracking.dsn;
+    const secrets: SecretResolver = (ref: SecretRef) =>
+      ref.secret === "sentryProjectDsn" && dsn ? dsn : fromConfig(ref);
     this.services = {};
     for (const component of Object.values(settings.components).filter((c) => c.enabled)) {
       const Service = SERVICE_CLASSES[component.id];
@@ -63,6 +75,9 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       );
     }
     this.urls = userFacingUrls(this.services);
+    if (isInStack(settings.sentry.mode) && this.errorTracking.url) {
+      this.urls.errorTracker = pulumi.output(this.errorTracking.url);
+    }
     const grafana = this.services.grafana;
     this.grafanaAdminPassword = grafana instanceof Grafana ? grafana.adminPassword : undefined;
     this.registerOutputs({ urls: this.urls, grafanaAdminPassword: this.grafanaAdminPassword });

@@ -13,13 +13,9 @@ import {
   stackConfigSchema,
 } from "./schema";
 import { RULE_PACK_NAMES } from "../rules/packs";
-import {
-  ComponentSecurity,
-  ComponentSettings,
-  RuleSettings,
-  SentrySettings,
-  Settings,
-} from "./settings";
+import { ComponentSecurity, ComponentSettings, RuleSettings, Settings } from "./settings";
+import { resolveSentry, sentryProblems, trackerPublishedPorts } from "./sentry";
+import { PROBE_JOB } from "../components/sentry/probe";
 
 /** A stack's config as read from Pulumi or from a stack file, before validation. */
 export interface RawStackConfig {
@@ -85,7 +81,13 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
       namespace: config.kubernetes?.namespace ?? "observability",
       storageClass: config.kubernetes?.storageClass,
     },
-    sentry: resolveSentry(config),
+    sentry: resolveSentry(config, {
+      preset,
+      target,
+      imageRegistry: config.imageRegistry,
+      bindAddress: config.docker?.bindAddress ?? "127.0.0.1",
+      namespace: config.kubernetes?.namespace ?? "observability",
+    }),
     rules: {
       packs: RULE_PACK_NAMES.filter((name) => config.rules?.packs?.[name] ?? true),
       overrides: Object.fromEntries(
@@ -107,12 +109,6 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
         config.deadMansSwitchUrl === undefined ? undefined : { secret: "deadMansSwitchUrl" },
     },
   };
-}
-
-function resolveSentry(config: StackConfig): SentrySettings {
-  return config.sentry?.mode === "external"
-    ? { mode: "external", dsn: { secret: "sentryDsn" } }
-    : { mode: "disabled" };
 }
 
 function resolveComponent(
@@ -188,8 +184,8 @@ function checkSettings(settings: Settings, config: StackConfig): string[] {
     ...enabled.flatMap(requestsWithinLimits),
     ...enabled.flatMap((component) => replicaProblems(component, settings)),
     ...enabled.flatMap((component) => podSecurityProblems(component, settings, config)),
-    ...duplicatePorts(enabled),
-    ...sentryProblems(config),
+    ...duplicatePorts(enabled, trackerPublishedPorts(settings)),
+    ...sentryProblems(settings, config),
     ...scrapeJobProblems(settings),
     ...budgetProblems(budgetUse(settings.environment, enabled)),
   ];
@@ -278,51 +274,45 @@ function podSecurityProblems(
   return problems;
 }
 
-function duplicatePorts(components: ComponentSettings[]): string[] {
+function duplicatePorts(
+  components: ComponentSettings[],
+  tracker: { key: string; port: number }[],
+): string[] {
   const owners = new Map<number, string>();
   const problems: string[] = [];
-  for (const component of components) {
-    for (const [name, port] of Object.entries(component.ports)) {
-      if (!CATALOG[component.id].ports[name].published) continue;
-      const key = `components.${component.id}.ports.${name}`;
-      const owner = owners.get(port);
-      if (owner) {
-        problems.push(
-          problem(
-            key.split("."),
-            port,
-            `already used by observability-stack:${owner}; each published port must be unique`,
-          ),
-        );
-      } else {
-        owners.set(port, key);
-      }
+  const published = [
+    ...components.flatMap((component) =>
+      Object.entries(component.ports)
+        .filter(([name]) => CATALOG[component.id].ports[name].published)
+        .map(([name, port]) => ({ key: `components.${component.id}.ports.${name}`, port })),
+    ),
+    ...tracker,
+  ];
+  for (const { key, port } of published) {
+    const owner = owners.get(port);
+    if (owner) {
+      problems.push(
+        problem(
+          key.split("."),
+          port,
+          `already used by observability-stack:${owner}; each published port must be unique`,
+        ),
+      );
+    } else {
+      owners.set(port, key);
     }
   }
   return problems;
 }
 
-function sentryProblems(config: StackConfig): string[] {
-  if (config.sentry?.mode === "external" && config.sentryDsn === undefined) {
-    return [
-      problem(
-        ["sentryDsn"],
-        undefined,
-        "is required when sentry.mode is external; set it with `pulumi config set --secret sentryDsn <dsn>`",
-      ),
-    ];
-  }
-  return [];
-}
-
 /** Job names label every series, so each names one thing: not twice, not a component's own job. */
 function scrapeJobProblems(settings: Settings): string[] {
-  const taken = new Map<string, string>(
-    Object.values(CATALOG).map((definition) => [
-      definition.serviceName,
-      `the ${definition.displayName} job`,
-    ]),
-  );
+  const taken = new Map<string, string>([
+    ...Object.values(CATALOG).map(
+      (definition) => [definition.serviceName, `the ${definition.displayName} job`] as const,
+    ),
+    [PROBE_JOB, "the error tracker's probe job"],
+  ]);
   return settings.scrapeJobs.flatMap((job, index) => {
     const owner = taken.get(job.job);
     taken.set(job.job, `scrapeJobs[${index}]`);

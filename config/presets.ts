@@ -1,4 +1,5 @@
 import { ComponentId } from "../components/definition";
+import { SENTRY_PRESETS, SentryPreset } from "./sentry-presets";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -31,6 +32,8 @@ export interface Preset {
   budget: Budget;
   resources: Record<ComponentId, ResourcesText>;
   storage: Record<ComponentId, string>;
+  /** The error tracker: its mode and its services' resources, budgeted apart (config/sentry-presets.ts). */
+  sentry: SentryPreset;
 }
 
 function resources(cpuLimit: string, memoryLimit: string, cpuRequest: string): ResourcesText {
@@ -59,6 +62,7 @@ const SMALL_STORAGE: Record<ComponentId, string> = {
  */
 export const PRESETS: Record<Environment, Preset> = {
   dev: {
+    sentry: SENTRY_PRESETS.dev,
     target: "docker",
     sampling: { ratio: 1.0, tail: { enabled: false, latencyThreshold: "2s" } },
     retention: { metrics: "3d", logs: "7d", traces: "1d" },
@@ -76,6 +80,7 @@ export const PRESETS: Record<Environment, Preset> = {
     storage: SMALL_STORAGE,
   },
   staging: {
+    sentry: SENTRY_PRESETS.staging,
     target: "kubernetes",
     sampling: { ratio: 0.5, tail: { enabled: false, latencyThreshold: "2s" } },
     retention: { metrics: "7d", logs: "14d", traces: "3d" },
@@ -98,6 +103,7 @@ export const PRESETS: Record<Environment, Preset> = {
     },
   },
   prod: {
+    sentry: SENTRY_PRESETS.prod,
     target: "kubernetes",
     sampling: { ratio: 0.1, tail: { enabled: true, latencyThreshold: "2s" } },
     retention: { metrics: "15d", logs: "30d", traces: "7d" },

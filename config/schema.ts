@@ -4,6 +4,12 @@ import { COMPONENT_IDS, ComponentId } from "../components/definition";
 import { DURATION_HINT, parseDuration } from "./duration";
 import { ENVIRONMENTS, TARGETS } from "./presets";
 import { RULE_PACKS, RULE_PACK_NAMES } from "../rules/packs";
+import {
+  SENTRY_MODES,
+  TRACKER_SERVICE_IDS,
+  TRACKER_SERVICES,
+  TrackerServiceId,
+} from "../components/sentry/definition";
 import { alertsOf } from "../rules/render";
 import { CPU_HINT, MEMORY_HINT, parseCpu, parseMemory } from "./quantity";
 
@@ -70,6 +76,42 @@ function componentOverride(id: ComponentId) {
     securityContext: securityContextOverride.optional(),
   });
 }
+
+/** One service of the in-stack error tracker: the overrides a component has, less replicas. */
+function trackerServiceOverride(id: TrackerServiceId) {
+  const portNames = Object.entries(TRACKER_SERVICES[id].ports)
+    .filter(([, definition]) => definition.published)
+    .map(([name]) => name);
+  return z.strictObject({
+    image: z
+      .strictObject({ repository: imageRepository.optional(), tag: imageTag.optional() })
+      .optional(),
+    resources: z
+      .strictObject({ requests: resource.optional(), limits: resource.optional() })
+      .optional(),
+    ports: z
+      .strictObject(Object.fromEntries(portNames.map((name) => [name, port.optional()])))
+      .optional(),
+    storage: memoryText.optional(),
+  });
+}
+
+const sentryConfig = z.strictObject({
+  mode: z.enum(SENTRY_MODES).optional(),
+  url: z
+    .url({
+      protocol: /^https?$/,
+      error: "must be an http(s) URL such as https://errors.example.com",
+    })
+    .optional(),
+  services: z
+    .strictObject(
+      Object.fromEntries(
+        TRACKER_SERVICE_IDS.map((id) => [id, trackerServiceOverride(id).optional()]),
+      ),
+    )
+    .optional(),
+});
 
 const alertOverride = z.strictObject({
   threshold: z.number().optional(),
@@ -140,7 +182,7 @@ export const stackConfigSchema = z.strictObject({
   kubernetes: z
     .strictObject({ namespace: dnsLabel.optional(), storageClass: dnsLabel.optional() })
     .optional(),
-  sentry: z.strictObject({ mode: z.enum(["external", "disabled"]).optional() }).optional(),
+  sentry: sentryConfig.optional(),
   rules: rulesConfig.optional(),
   scrapeJobs: z.array(scrapeJob).optional(),
   sentryDsn: secretValue.optional(),
@@ -154,3 +196,5 @@ export type ScrapeJobConfig = z.infer<typeof scrapeJob>;
 export type AlertOverrideConfig = z.infer<typeof alertOverride>;
 export type ComponentOverride = z.infer<ReturnType<typeof componentOverride>>;
 export type SecurityContextOverride = z.infer<typeof securityContextOverride>;
+export type SentryConfig = z.infer<typeof sentryConfig>;
+export type TrackerServiceOverride = z.infer<ReturnType<typeof trackerServiceOverride>>;

@@ -3,13 +3,14 @@ import { Duration } from "./duration";
 import { Environment, ResourcesText, Target } from "./presets";
 import { AlertOverride } from "../rules/render";
 import { SecretKey } from "./schema";
+import type { InStackMode, TrackerSecret, TrackerServiceId } from "../components/sentry/definition";
 
 /** A credential by its config key; provisioning turns it into a Pulumi secret, rendering into a placeholder. */
 export interface SecretRef {
   secret: SecretKey | GeneratedSecret;
 }
-/** Credentials the stack generates itself with @pulumi/random. */
-export type GeneratedSecret = "grafanaAdminPassword";
+/** Credentials the stack generates itself with @pulumi/random (or, for a DSN, obtains). */
+export type GeneratedSecret = "grafanaAdminPassword" | TrackerSecret;
 
 export interface ComponentSettings {
   id: ComponentId;
@@ -52,7 +53,31 @@ export interface ScrapeJob {
   metricsPath: string;
 }
 
-export type SentrySettings = { mode: "disabled" } | { mode: "external"; dsn: SecretRef };
+/** One service of the in-stack error tracker, with config applied. */
+export interface TrackerServiceSettings {
+  id: TrackerServiceId;
+  image: string;
+  resources: ResourcesText;
+  /** Port name to the port it is published on. */
+  ports: Record<string, number>;
+  storage?: string;
+}
+
+/**
+ * Where services report errors, and how they get the DSN: from the `sentryDsn` secret
+ * (external), or from the project the stack creates in its own tracker (in-stack modes).
+ */
+export type SentrySettings =
+  | { mode: "disabled" }
+  | { mode: "external"; dsn: SecretRef; url?: string }
+  | {
+      mode: InStackMode;
+      dsn: SecretRef;
+      /** How people, Grafana links and the stack itself reach the tracker. */
+      url: string;
+      /** The mode's services, in the order they start. */
+      services: TrackerServiceSettings[];
+    };
 
 /** The validated, fully defaulted settings of one stack: the only input of specs and renderers. */
 export interface Settings {

@@ -13,6 +13,7 @@ import versions from "../versions.json";
 import { Settings } from "../config/settings";
 import * as application from "../metrics/application";
 import * as alertmanager from "../metrics/exporters/alertmanager";
+import * as blackbox from "../metrics/exporters/blackbox";
 import * as cadvisor from "../metrics/exporters/cadvisor";
 import * as jaeger from "../metrics/exporters/jaeger";
 import * as loki from "../metrics/exporters/loki";
@@ -173,6 +174,7 @@ export const CATALOG_SERIES: ReadonlySet<string> = (() => {
   const catalogs = [
     application,
     alertmanager,
+    blackbox,
     cadvisor,
     jaeger,
     loki,

@@ -1,5 +1,6 @@
 import { isEnabled, Settings } from "../../config/settings";
 import { serviceAddress } from "../spec";
+import { issueSearchUrl } from "../sentry/links";
 import { CORRELATION_FIELDS, DATASOURCE_UIDS } from "./datasources";
 
 export const GRAFANA_PROVISIONING_DIR = "/etc/grafana/provisioning";
@@ -46,9 +47,26 @@ function lokiDatasource(settings: Settings) {
           datasourceUid: DATASOURCE_UIDS.loki,
           url: `{service_name=~".+"} | ${CORRELATION_FIELDS.correlationId}="\${__value.raw}"`,
         },
+        ...errorLinks(settings),
       ],
     },
   };
+}
+
+/** From a log line's correlation ID to the error tracker's issues for it (an external link). */
+function errorLinks(settings: Settings) {
+  const url = issueSearchUrl(settings);
+  return url === undefined
+    ? []
+    : [
+        {
+          name: "Errors",
+          matcherType: "label",
+          matcherRegex: CORRELATION_FIELDS.correlationId,
+          url,
+          urlDisplayLabel: `Errors in ${settings.sentry.mode === "bugsink" ? "Bugsink" : "Sentry"}`,
+        },
+      ];
 }
 
 function jaegerDatasource(settings: Settings) {

@@ -8,7 +8,7 @@ const CONFIG_DIR = "/etc/otelcol";
 export function otelCollectorSpec(settings: Settings): ServiceSpec {
   return baseSpec(settings, "otelCollector", {
     args: [`--config=${CONFIG_DIR}/config.yml`],
-    secretEnv: settings.sentry.mode === "external" ? { SENTRY_DSN: settings.sentry.dsn } : {},
+    secretEnv: "dsn" in settings.sentry ? { SENTRY_DSN: settings.sentry.dsn } : {},
     configFiles: [
       {
         dir: CONFIG_DIR,

@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import versions from "../../versions.json";
 import { parseCpu, parseMemory } from "../../config/quantity";
 import { Settings } from "../../config/settings";
-import { mountPath, ServiceSpec } from "../spec";
-import { DeployedService, Platform, SecretResolver } from "./platform";
+import { JobSpec, mountPath, ServiceId, ServiceSpec } from "../spec";
+import { DeployedService, DeployOptions, Platform, SecretResolver } from "./platform";
 
 export interface DockerPlatformArgs {
   settings: Settings;
@@ -15,7 +15,9 @@ export function memoryMiB(quantity: string): number {
   return Math.ceil(parseMemory(quantity)! / 1024 ** 2);
 }
 
-export function healthCheckCommand(spec: ServiceSpec): string[] {
+export function healthCheckCommand(spec: ServiceSpec<ServiceId>): string[] {
+  if (!spec.health) return [];
+  if (spec.health.dockerCommand) return spec.health.dockerCommand;
   return [
     "CMD",
     "wget",
@@ -61,8 +63,13 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
     ];
   }
 
-  deploy(spec: ServiceSpec, secrets: SecretResolver, parent: pulumi.Resource): DeployedService {
-    const opts = { parent, provider: this.provider };
+  deploy(
+    spec: ServiceSpec<ServiceId>,
+    secrets: SecretResolver,
+    parent: pulumi.Resource,
+    options: DeployOptions = {},
+  ): DeployedService {
+    const opts = { parent, provider: this.provider, dependsOn: options.dependsOn };
     const volume = spec.dataVolume
       ? new docker.Volume(
           `${spec.name}-${spec.dataVolume.name}`,
@@ -118,7 +125,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
         privileged: spec.security.privileged,
         pidMode: spec.security.hostPid ? "host" : undefined,
         restart: "unless-stopped",
-        healthcheck: spec.health.dockerCheck
+        healthcheck: spec.health?.dockerCheck
           ? {
               tests: healthCheckCommand(spec),
               interval: "10s",
@@ -145,6 +152,11 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
           ),
         ]),
     );
-    return { endpoints };
+    return { endpoints, workload: container };
+  }
+
+  /** No Docker stack needs one: the only tracker with jobs (self-hosted Sentry) needs Kubernetes. */
+  runJob(job: JobSpec): pulumi.Resource {
+    throw new Error(`job ${job.name}: jobs run on Kubernetes only`);
   }
 }

@@ -1,5 +1,6 @@
 import { CATALOG } from "../catalog";
-import { ConfigFile, ServiceSpec } from "../spec";
+import { ComponentDefinition } from "../definition";
+import { ConfigFile, ServiceId, ServiceSpec } from "../spec";
 
 /** Pure helpers of the Kubernetes adapter: what it derives from a spec, testable without Pulumi. */
 
@@ -13,7 +14,10 @@ export function selectorLabels(
   return { "app.kubernetes.io/name": spec.name, "app.kubernetes.io/instance": stack };
 }
 
-export function standardLabels(spec: ServiceSpec, stack: string): Record<string, string> {
+export function standardLabels(
+  spec: ServiceSpec<ServiceId>,
+  stack: string,
+): Record<string, string> {
   return {
     ...selectorLabels(spec, stack),
     "app.kubernetes.io/version": spec.image.slice(spec.image.lastIndexOf(":") + 1),
@@ -54,9 +58,15 @@ export function basename(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-export function probe(spec: ServiceSpec, failureThreshold: number) {
+/** An HTTP probe of the health path, a TCP probe of a port without one, none without a check. */
+export function probe(spec: ServiceSpec<ServiceId>, failureThreshold: number) {
+  if (!spec.health) return undefined;
+  const check =
+    spec.health.path === undefined
+      ? { tcpSocket: { port: spec.health.port } }
+      : { httpGet: { path: spec.health.path, port: spec.health.port } };
   return {
-    httpGet: { path: spec.health.path, port: spec.health.port },
+    ...check,
     periodSeconds: 10,
     timeoutSeconds: 5,
     failureThreshold,
@@ -64,7 +74,7 @@ export function probe(spec: ServiceSpec, failureThreshold: number) {
 }
 
 /** Restricted Pod Security for every service that allows it; host agents get what they need. */
-export function podSecurityContext(spec: ServiceSpec) {
+export function podSecurityContext(spec: ServiceSpec<ServiceId>) {
   if (!spec.security.runAsNonRoot) return { seccompProfile: { type: "RuntimeDefault" } };
   const id = spec.security.runAsUser;
   return {
@@ -76,7 +86,7 @@ export function podSecurityContext(spec: ServiceSpec) {
   };
 }
 
-export function containerSecurityContext(spec: ServiceSpec) {
+export function containerSecurityContext(spec: ServiceSpec<ServiceId>) {
   if (spec.security.privileged) return { privileged: true };
   return {
     allowPrivilegeEscalation: false,
@@ -86,6 +96,8 @@ export function containerSecurityContext(spec: ServiceSpec) {
   };
 }
 
-export function isHostAgent(spec: ServiceSpec): boolean {
-  return CATALOG[spec.id].hostAccess !== undefined;
+export function isHostAgent(spec: ServiceSpec<ServiceId>): boolean {
+  // The error tracker's services are not in the catalog and never need the host.
+  const catalog: Partial<Record<ServiceId, ComponentDefinition>> = CATALOG;
+  return catalog[spec.id]?.hostAccess !== undefined;
 }

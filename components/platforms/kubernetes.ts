@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../../config/settings";
 import { hostAgentNamespace } from "../prometheus/config";
-import { mountPath, ServiceSpec } from "../spec";
+import { ConfigFile, JobSpec, mountPath, SecretFile, ServiceId, ServiceSpec } from "../spec";
 import {
   basename,
   configKey,
@@ -18,7 +18,7 @@ import {
   volumeName,
 } from "./kubernetes-manifests";
 import { networkPolicyManifest, networkPolicyModels } from "./network-policies";
-import { contentHash, DeployedService, Platform, SecretResolver } from "./platform";
+import { contentHash, DeployedService, DeployOptions, Platform, SecretResolver } from "./platform";
 
 export interface KubernetesPlatformArgs {
   settings: Settings;
@@ -89,14 +89,181 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     this.registerOutputs({ namespace: this.namespace.metadata.name });
   }
 
-  deploy(spec: ServiceSpec, secrets: SecretResolver, parent: pulumi.Resource): DeployedService {
-    const opts = { parent };
+  deploy(
+    spec: ServiceSpec<ServiceId>,
+    secrets: SecretResolver,
+    parent: pulumi.Resource,
+    options: DeployOptions = {},
+  ): DeployedService {
+    const opts = { parent, dependsOn: options.dependsOn };
     const namespace = isHostAgent(spec)
       ? this.hostNamespace.metadata.name
       : this.namespace.metadata.name;
     const labels = standardLabels(spec, this.settings.stack);
     const metadata = { name: spec.name, namespace, labels };
+    const files = this.podFiles(spec, metadata, secrets, opts);
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${spec.name}-sa`,
+      { metadata, automountServiceAccountToken: spec.discoversHostAgents === true },
+      opts,
+    );
+    if (spec.discoversHostAgents) this.grantDiscovery(spec, serviceAccount, opts);
 
+    const volumes: Volume[] = [{ name: "tmp", emptyDir: {} }, ...files.volumes];
+    const mounts: VolumeMount[] = [{ name: "tmp", mountPath: "/tmp" }, ...files.mounts];
+    for (const mount of spec.hostMounts) {
+      volumes.push({ name: mount.name, hostPath: { path: mount.hostPath } });
+      mounts.push({ name: mount.name, mountPath: mount.mountPath, readOnly: true });
+    }
+    if (spec.dataVolume && spec.workload !== "statefulset") {
+      volumes.push({ name: spec.dataVolume.name, emptyDir: {} });
+    }
+    if (spec.dataVolume)
+      mounts.push({ name: spec.dataVolume.name, mountPath: spec.dataVolume.mountPath });
+
+    const selector = selectorLabels(spec, this.settings.stack);
+    const readiness = probe(spec, 3);
+    const liveness = probe(spec, 6);
+    const template: k8s.types.input.core.v1.PodTemplateSpec = {
+      metadata: {
+        labels,
+        annotations: { "observability-stack/config-hash": files.configHash },
+      },
+      spec: {
+        serviceAccountName: serviceAccount.metadata.name,
+        securityContext: podSecurityContext(spec),
+        hostPID: spec.security.hostPid || undefined,
+        volumes,
+        containers: [
+          {
+            name: spec.name,
+            image: spec.image,
+            args: spec.args,
+            env: files.env,
+            ports: spec.ports.map((port) => ({
+              name: port.name.toLowerCase(),
+              containerPort: port.containerPort,
+              protocol: port.protocol.toUpperCase(),
+            })),
+            volumeMounts: mounts,
+            resources: {
+              requests: { ...spec.resources.requests },
+              limits: { ...spec.resources.limits },
+            },
+            readinessProbe: readiness,
+            livenessProbe: liveness && { ...liveness, initialDelaySeconds: 30 },
+            securityContext: containerSecurityContext(spec),
+          },
+        ],
+      },
+    };
+    const workload = this.workload(spec, metadata, selector, template, opts);
+    if (spec.ingress) this.allowIngress(spec, metadata, selector, opts);
+    if (spec.ports.length === 0) return { endpoints: {}, workload };
+
+    const service = new k8s.core.v1.Service(
+      spec.name,
+      {
+        metadata,
+        spec: {
+          selector,
+          clusterIP: spec.workload === "daemonset" ? "None" : undefined,
+          ports: spec.ports.map((port) => ({
+            name: port.name.toLowerCase(),
+            port: port.containerPort,
+            targetPort: port.containerPort,
+            protocol: port.protocol.toUpperCase(),
+          })),
+        },
+      },
+      opts,
+    );
+    const endpoints = Object.fromEntries(
+      spec.ports
+        .filter((port) => port.publishedPort !== undefined)
+        .map((port) => [
+          port.name,
+          pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc:${port.containerPort}`,
+        ]),
+    );
+    return { endpoints, workload };
+  }
+
+  /**
+   * A Job that runs once to completion; Pulumi waits for it to complete, so resources that
+   * depend on it start after it (a schema migration before the services that need it).
+   */
+  runJob(
+    job: JobSpec,
+    secrets: SecretResolver,
+    parent: pulumi.Resource,
+    options: DeployOptions = {},
+  ): pulumi.Resource {
+    const opts = { parent, dependsOn: options.dependsOn };
+    const namespace = this.namespace.metadata.name;
+    const labels = {
+      "app.kubernetes.io/name": job.name,
+      "app.kubernetes.io/instance": this.settings.stack,
+      "app.kubernetes.io/version": job.image.slice(job.image.lastIndexOf(":") + 1),
+      "app.kubernetes.io/component": job.id,
+      "app.kubernetes.io/part-of": PART_OF,
+      "app.kubernetes.io/managed-by": "pulumi",
+    };
+    const metadata = { name: job.name, namespace, labels };
+    const files = this.podFiles(job, metadata, secrets, opts);
+    const podSpec = { security: { ...job.security } } as ServiceSpec<ServiceId>;
+    return new k8s.batch.v1.Job(
+      job.name,
+      {
+        metadata,
+        spec: {
+          backoffLimit: job.backoffLimit,
+          template: {
+            metadata: {
+              labels,
+              annotations: { "observability-stack/config-hash": files.configHash },
+            },
+            spec: {
+              restartPolicy: "OnFailure",
+              automountServiceAccountToken: false,
+              securityContext: podSecurityContext(podSpec),
+              volumes: [{ name: "tmp", emptyDir: {} }, ...files.volumes],
+              containers: [
+                {
+                  name: job.name,
+                  image: job.image,
+                  args: job.args,
+                  env: files.env,
+                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...files.mounts],
+                  resources: {
+                    requests: { ...job.resources.requests },
+                    limits: { ...job.resources.limits },
+                  },
+                  securityContext: containerSecurityContext(podSpec),
+                },
+              ],
+            },
+          },
+        },
+      },
+      opts,
+    );
+  }
+
+  /** A pod's config files (ConfigMap), secret files and secret env (Secret), as volumes and env. */
+  private podFiles(
+    owner: {
+      name: string;
+      configFiles: ConfigFile[];
+      secretFiles: SecretFile[];
+      env: Record<string, string>;
+      secretEnv: ServiceSpec<ServiceId>["secretEnv"];
+    },
+    metadata: { name: string; namespace: pulumi.Output<string>; labels: Record<string, string> },
+    secrets: SecretResolver,
+    opts: pulumi.CustomResourceOptions,
+  ) {
+    const spec = owner;
     const configMap =
       spec.configFiles.length > 0
         ? new k8s.core.v1.ConfigMap(
@@ -126,15 +293,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
             opts,
           )
         : undefined;
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      `${spec.name}-sa`,
-      { metadata, automountServiceAccountToken: spec.discoversHostAgents === true },
-      opts,
-    );
-    if (spec.discoversHostAgents) this.grantDiscovery(spec, serviceAccount, opts);
-
-    const volumes: Volume[] = [{ name: "tmp", emptyDir: {} }];
-    const mounts: VolumeMount[] = [{ name: "tmp", mountPath: "/tmp" }];
+    const volumes: Volume[] = [];
+    const mounts: VolumeMount[] = [];
     if (configMap) {
       for (const [dir, files] of groupByDir(spec.configFiles, (file) => file.dir)) {
         const name = volumeName("config", dir);
@@ -159,16 +319,6 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         mounts.push({ name, mountPath: dir, readOnly: true });
       }
     }
-    for (const mount of spec.hostMounts) {
-      volumes.push({ name: mount.name, hostPath: { path: mount.hostPath } });
-      mounts.push({ name: mount.name, mountPath: mount.mountPath, readOnly: true });
-    }
-    if (spec.dataVolume && spec.workload !== "statefulset") {
-      volumes.push({ name: spec.dataVolume.name, emptyDir: {} });
-    }
-    if (spec.dataVolume)
-      mounts.push({ name: spec.dataVolume.name, mountPath: spec.dataVolume.mountPath });
-
     const env = [
       ...Object.entries(spec.env).map(([name, value]) => ({ name, value })),
       ...Object.keys(spec.secretEnv).map((name) => ({
@@ -176,76 +326,12 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         valueFrom: { secretKeyRef: { name: secret!.metadata.name, key: name } },
       })),
     ];
-    const selector = selectorLabels(spec, this.settings.stack);
-    const template: k8s.types.input.core.v1.PodTemplateSpec = {
-      metadata: {
-        labels,
-        annotations: {
-          "observability-stack/config-hash": contentHash(
-            spec.configFiles.map((file) => mountPath(file) + file.content),
-          ),
-        },
-      },
-      spec: {
-        serviceAccountName: serviceAccount.metadata.name,
-        securityContext: podSecurityContext(spec),
-        hostPID: spec.security.hostPid || undefined,
-        volumes,
-        containers: [
-          {
-            name: spec.name,
-            image: spec.image,
-            args: spec.args,
-            env,
-            ports: spec.ports.map((port) => ({
-              name: port.name.toLowerCase(),
-              containerPort: port.containerPort,
-              protocol: port.protocol.toUpperCase(),
-            })),
-            volumeMounts: mounts,
-            resources: {
-              requests: { ...spec.resources.requests },
-              limits: { ...spec.resources.limits },
-            },
-            readinessProbe: probe(spec, 3),
-            livenessProbe: { ...probe(spec, 6), initialDelaySeconds: 30 },
-            securityContext: containerSecurityContext(spec),
-          },
-        ],
-      },
-    };
-    this.workload(spec, metadata, selector, template, opts);
-
-    const service = new k8s.core.v1.Service(
-      spec.name,
-      {
-        metadata,
-        spec: {
-          selector,
-          clusterIP: spec.workload === "daemonset" ? "None" : undefined,
-          ports: spec.ports.map((port) => ({
-            name: port.name.toLowerCase(),
-            port: port.containerPort,
-            targetPort: port.containerPort,
-            protocol: port.protocol.toUpperCase(),
-          })),
-        },
-      },
-      opts,
-    );
-    const endpoints = Object.fromEntries(
-      spec.ports
-        .filter((port) => port.publishedPort !== undefined)
-        .map((port) => [
-          port.name,
-          pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc:${port.containerPort}`,
-        ]),
-    );
-    return { endpoints };
+    const configHash = contentHash(spec.configFiles.map((file) => mountPath(file) + file.content));
+    return { volumes, mounts, env, configHash };
   }
 
   private workload(
-    spec: ServiceSpec,
+    spec: ServiceSpec<ServiceId>,
     metadata: { name: string; namespace: pulumi.Output<string>; labels: Record<string, string> },
     selector: Record<string, string>,
     template: k8s.types.input.core.v1.PodTemplateSpec,
@@ -294,9 +380,60 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     }
   }
 
+  /**
+   * A service outside the wiring graph (the error tracker's) declares who may reach it: the
+   * named services and jobs of the stack's namespace on every port, anyone on its published ports.
+   */
+  private allowIngress(
+    spec: ServiceSpec<ServiceId>,
+    metadata: { name: string; namespace: pulumi.Output<string>; labels: Record<string, string> },
+    selector: Record<string, string>,
+    opts: pulumi.CustomResourceOptions,
+  ) {
+    const sources = spec.ingress!.fromServices;
+    const published = spec.ports.filter((port) => port.publishedPort !== undefined);
+    const portsOf = (ports: typeof spec.ports) =>
+      ports.map((port) => ({ protocol: port.protocol.toUpperCase(), port: port.containerPort }));
+    const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [];
+    if (sources.length > 0 && spec.ports.length > 0) {
+      ingress.push({
+        from: [
+          {
+            podSelector: {
+              matchExpressions: [
+                { key: "app.kubernetes.io/name", operator: "In", values: [...sources].sort() },
+              ],
+              matchLabels: { "app.kubernetes.io/instance": this.settings.stack },
+            },
+          },
+        ],
+        ports: portsOf(spec.ports),
+      });
+    }
+    if (published.length > 0) ingress.push({ ports: portsOf(published) });
+    return new k8s.networking.v1.NetworkPolicy(
+      `${spec.name}-ingress`,
+      {
+        metadata: {
+          ...metadata,
+          name: `${spec.name}-ingress`,
+          annotations: {
+            "observability-stack/allows":
+              [
+                ...(sources.length > 0 ? [`${[...sources].sort().join(", ")} -> all ports`] : []),
+                ...published.map((port) => `anywhere -> ${port.name} (published)`),
+              ].join("; ") || "nothing",
+          },
+        },
+        spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"], ingress },
+      },
+      opts,
+    );
+  }
+
   /** Read access to the host agents' endpoints, for Prometheus's service discovery. */
   private grantDiscovery(
-    spec: ServiceSpec,
+    spec: ServiceSpec<ServiceId>,
     account: k8s.core.v1.ServiceAccount,
     opts: pulumi.CustomResourceOptions,
   ) {

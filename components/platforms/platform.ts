@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecretRef } from "../../config/settings";
-import { ServiceSpec } from "../spec";
+import { JobSpec, ServiceId, ServiceSpec } from "../spec";
 
 /** Resolves a spec's secret references into Pulumi secrets. */
 export type SecretResolver = (ref: SecretRef) => pulumi.Output<string>;
@@ -9,11 +9,30 @@ export type SecretResolver = (ref: SecretRef) => pulumi.Output<string>;
 export interface DeployedService {
   /** Address of each published port, as a user reaches it. */
   endpoints: Record<string, pulumi.Output<string>>;
+  /** The container or workload: ready when the service is, so later steps can depend on it. */
+  workload: pulumi.Resource;
+}
+
+/** Ordering between services that need each other (the error tracker's datastores, migrations). */
+export interface DeployOptions {
+  dependsOn?: pulumi.Resource[];
 }
 
 /** One way of running specs: Docker or Kubernetes. Nothing else in the stack knows a platform. */
 export interface Platform {
-  deploy(spec: ServiceSpec, secrets: SecretResolver, parent: pulumi.Resource): DeployedService;
+  deploy(
+    spec: ServiceSpec<ServiceId>,
+    secrets: SecretResolver,
+    parent: pulumi.Resource,
+    options?: DeployOptions,
+  ): DeployedService;
+  /** Runs a task to completion; the resource is done when the task is. */
+  runJob(
+    job: JobSpec,
+    secrets: SecretResolver,
+    parent: pulumi.Resource,
+    options?: DeployOptions,
+  ): pulumi.Resource;
 }
 
 /** A short, stable digest of config text: changing it rolls the workload. */

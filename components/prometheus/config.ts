@@ -2,6 +2,7 @@ import { Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { ComponentId } from "../definition";
 import { serviceAddress } from "../spec";
+import { probeScrapeJobs } from "../sentry/probe";
 import { wiring } from "../wiring";
 
 export const PROMETHEUS_CONFIG_DIR = "/etc/prometheus/config";
@@ -72,6 +73,8 @@ export function renderPrometheusConfig(settings: Settings, ruleFileNames: string
       ...edges
         .filter((edge) => edge.purpose === "scrape")
         .map((edge) => scrapeJob(settings, edge.to)),
+      // The error tracker's health, through its probe (components/sentry/probe.ts).
+      ...probeScrapeJobs(settings),
       ...settings.scrapeJobs.map((job) => ({
         job_name: job.job,
         metrics_path: job.metricsPath,

@@ -3,7 +3,9 @@ import { DashboardLinkBuilder, DashboardLinkType } from "@grafana/grafana-founda
 import { CATALOG } from "../../components/catalog";
 import { ComponentId } from "../../components/definition";
 import { enabledComponents, Settings } from "../../config/settings";
+import { PROBE_JOB } from "../../components/sentry/probe";
 import { processResidentMemoryBytes } from "../../metrics/application";
+import { probeSuccess } from "../../metrics/exporters/blackbox";
 import { otelCollector } from "../../metrics/exporters/otel-collector";
 import { prometheusTsdbHeadSeries, up } from "../../metrics/exporters/prometheus";
 import { by } from "../../metrics/promql";
@@ -48,6 +50,35 @@ function componentHealth(id: ComponentId) {
         .type(DashboardLinkType.Link)
         .url(`/d/${DETAIL_DASHBOARD[id]}`)
         .keepTime(true)
+        .includeVars(false),
+    ]);
+}
+
+/**
+ * The error tracker's health: its probe's verdict on every endpoint it checks (Bugsink, or
+ * Sentry's web, Relay, Snuba and ClickHouse), with a link to the tracker itself.
+ */
+function errorTrackerHealth(settings: Settings) {
+  const sentry = settings.sentry;
+  if (!("services" in sentry)) return undefined;
+  const name = sentry.mode === "bugsink" ? "Bugsink" : "Sentry";
+  return stat(
+    `Error tracker (${name})`,
+    "none",
+    [prom(`min(${sel(probeSuccess, { job: PROBE_JOB })})`, { instant: true })],
+    {
+      thresholds: UP_COLORS,
+      width: 6,
+      height: 4,
+      description: `Every health endpoint of ${name} answers its probe (job ${PROBE_JOB}); ErrorTrackerDown fires after 2 minutes down.`,
+    },
+  )
+    .mappings(UP_MAPPINGS)
+    .links([
+      new DashboardLinkBuilder(name)
+        .type(DashboardLinkType.Link)
+        .url(sentry.url)
+        .targetBlank(true)
         .includeVars(false),
     ]);
 }
@@ -115,7 +146,10 @@ export function stackOverviewDashboard(settings: Settings) {
     rows: [
       {
         title: "Components",
-        panels: enabledComponents(settings).map((component) => componentHealth(component.id)),
+        panels: [
+          ...enabledComponents(settings).map((component) => componentHealth(component.id)),
+          errorTrackerHealth(settings),
+        ],
       },
       { panels: [targetsUp()] },
       {

@@ -6,6 +6,7 @@ import { businessPack } from "./business";
 import { containersPack } from "./containers";
 import { databasePack } from "./database";
 import { dependenciesPack } from "./dependencies";
+import { errorTrackingPack } from "./error-tracking";
 import { hostPack } from "./host";
 import { jaegerPack } from "./jaeger";
 import { llmPack } from "./llm";
@@ -34,6 +35,7 @@ export const RULE_PACKS: readonly RulePack[] = [
   lokiPack,
   otelCollectorPack,
   jaegerPack,
+  errorTrackingPack,
 ];
 
 export const RULE_PACK_NAMES = RULE_PACKS.map((pack) => pack.name);

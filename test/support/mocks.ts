@@ -9,6 +9,7 @@ export interface RecordedResource {
 /** Installs Pulumi mocks that record every resource the program registers. */
 export function recordResources(project: string, stack: string): RecordedResource[] {
   const resources: RecordedResource[] = [];
+  recorded = resources;
   pulumi.runtime.setMocks(
     {
       newResource: (args) => {
@@ -16,7 +17,11 @@ export function recordResources(project: string, stack: string): RecordedResourc
         const state =
           args.type === "random:index/randomPassword:RandomPassword"
             ? { ...args.inputs, result: "mock-password-1234" }
-            : args.inputs;
+            : args.type === "random:index/randomId:RandomId"
+              ? { ...args.inputs, hex: "00".repeat(args.inputs.byteLength as number) }
+              : args.type.startsWith("pulumi-nodejs:dynamic")
+                ? { ...args.inputs, projectId: "1", dsn: "http://mock-key@tracker.mock/1" }
+                : args.inputs;
         return { id: `${args.name}-id`, state };
       },
       call: (args) => args.inputs,
@@ -32,7 +37,26 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
-/** Lets the mocked engine finish registering resources. */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 100));
+let recorded: RecordedResource[] = [];
+
+/**
+ * Lets the mocked engine finish registering resources: until none has been added for 300 ms.
+ * A dynamic provider's resource registers late (its code is serialized first), and whatever
+ * takes its outputs (a Secret with the tracker's DSN) registers after it.
+ */
+export async function settle(): Promise<void> {
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+  await pause();
+  const deadline = Date.now() + 30_000;
+  let count = -1;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    if (recorded.length !== count) {
+      count = recorded.length;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= 300) {
+      return;
+    }
+    await pause();
+  }
 }

@@ -196,7 +196,8 @@ describe("the Kubernetes objects of staging (mocked engine)", () => {
 
   test("every pod in the stack namespace passes the restricted level", () => {
     const inStack = workloads().filter((w) => namespaceOfWorkload(w) === "observability");
-    expect(inStack).toHaveLength(6);
+    // Six components, and staging's error tracker: Bugsink and its probe.
+    expect(inStack).toHaveLength(8);
     for (const workload of inStack) {
       expect([
         workload.name,
@@ -250,8 +251,15 @@ describe("the Kubernetes objects of staging (mocked engine)", () => {
   test("one NetworkPolicy per model, in the namespace the model names", () => {
     const policies = ofKind("NetworkPolicy").map((p) => (p.inputs as any).metadata);
     const models = networkPolicyModels(settings);
+    // The error tracker's services bring a policy each (components/sentry: ServiceSpec.ingress).
+    const tracker = ["bugsink-ingress", "error-tracker-probe-ingress"].map(
+      (name) => `${settings.kubernetes.namespace}/${name}`,
+    );
     expect(policies.map((m) => `${m.namespace}/${m.name}`).sort()).toEqual(
-      models.map((m) => `${namespaceName(settings, m.namespace)}/${m.name}`).sort(),
+      [
+        ...models.map((m) => `${namespaceName(settings, m.namespace)}/${m.name}`),
+        ...tracker,
+      ].sort(),
     );
   });
 });
@@ -401,6 +409,10 @@ describe("ConfigMaps", () => {
         const keys = spec.configFiles.map(configKey);
         expect(new Set(keys).size).toBe(keys.length);
         for (const key of keys) expect(key).toMatch(/^[-._a-zA-Z0-9]{1,253}$/);
+        // The render path is read back from the key (test/e2e-k8s compares them).
+        for (const file of spec.configFiles) {
+          expect(configKey(file).replace(/__/g, "/")).toBe(file.renderPath);
+        }
       }
     },
   );

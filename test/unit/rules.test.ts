@@ -1,5 +1,6 @@
 import * as application from "../../metrics/application";
 import * as alertmanager from "../../metrics/exporters/alertmanager";
+import * as blackbox from "../../metrics/exporters/blackbox";
 import * as cadvisor from "../../metrics/exporters/cadvisor";
 import { renderAlert } from "../../rules/render";
 import { jaegerOtelcol } from "../../metrics/exporters/jaeger";
@@ -75,6 +76,7 @@ const catalogNames = new Set(
   [
     application,
     alertmanager,
+    blackbox,
     cadvisor,
     loki,
     nodeExporter,

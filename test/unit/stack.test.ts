@@ -39,7 +39,9 @@ describe("dev on Docker", () => {
         .sort(),
     ).toEqual([
       "alertmanager",
+      "bugsink",
       "cadvisor",
+      "error-tracker-probe",
       "grafana",
       "jaeger",
       "loki",
@@ -60,6 +62,8 @@ describe("dev on Docker", () => {
       expect(inputs.memorySwap).toBe(inputs.memory);
       expect(Number(inputs.cpus)).toBeGreaterThan(0);
       if (c.name === "otel-collector") expect(inputs.healthcheck).toBeUndefined();
+      // Bugsink's image has Python, not wget.
+      else if (c.name === "bugsink") expect(inputs.healthcheck.tests).toContain("python3");
       else expect(inputs.healthcheck.tests).toContain("wget");
       expect(inputs.restart).toBe("unless-stopped");
       expect(inputs.logOpts).toEqual({ "max-size": "10m", "max-file": "3" });
@@ -69,7 +73,7 @@ describe("dev on Docker", () => {
   test("published ports bind to 127.0.0.1", () => {
     const ports = containers().flatMap((c) => (c.inputs.ports as any[]) ?? []);
     expect(ports.map((p) => p.external).sort((a, b) => a - b)).toEqual([
-      3000, 3100, 4317, 4318, 9090, 9093, 16686,
+      3000, 3100, 4317, 4318, 9000, 9090, 9093, 16686,
     ]);
     for (const port of ports) expect(port.ip).toBe("127.0.0.1");
   });
@@ -79,7 +83,14 @@ describe("dev on Docker", () => {
       ofType(list, "docker:index/volume:Volume")
         .map((v) => v.name)
         .sort(),
-    ).toEqual(["alertmanager-data", "grafana-data", "jaeger-data", "loki-data", "prometheus-data"]);
+    ).toEqual([
+      "alertmanager-data",
+      "bugsink-data",
+      "grafana-data",
+      "jaeger-data",
+      "loki-data",
+      "prometheus-data",
+    ]);
   });
 
   test("Prometheus keeps dev's 3 days of metrics", () => {
@@ -114,16 +125,22 @@ describe("dev on Docker", () => {
   });
 
   test("Grafana's admin password comes from random and stays secret", async () => {
-    expect(ofType(list, "random:index/randomPassword:RandomPassword")).toHaveLength(1);
+    expect(
+      ofType(list, "random:index/randomPassword:RandomPassword").filter(
+        (r) => r.name === "grafana-admin-password",
+      ),
+    ).toHaveLength(1);
     expect(pulumi.Output.isInstance(stack.grafanaAdminPassword)).toBe(true);
     const isSecret = await (stack.grafanaAdminPassword as any).isSecret;
     expect(isSecret).toBe(true);
   });
 
-  test("URLs of the four UIs", async () => {
+  test("URLs of the four UIs and the error tracker", async () => {
     expect(await promiseOf(stack.urls.grafana)).toBe("http://127.0.0.1:3000");
+    expect(await promiseOf(stack.urls.errorTracker)).toBe("http://127.0.0.1:9000");
     expect(Object.keys(stack.urls).sort()).toEqual([
       "alertmanager",
+      "errorTracker",
       "grafana",
       "jaeger",
       "prometheus",
@@ -141,20 +158,28 @@ describe("prod on Kubernetes", () => {
   beforeAll(async () => {
     ({ resources: list } = await build("prod"));
   });
+  // The stack's components; prod's error tracker (Sentry) is tested in sentry.test.ts.
+  const isComponent = (r: RecordedResource) =>
+    (COMPONENT_IDS as readonly string[]).includes(
+      (r.inputs as any).metadata.labels?.["app.kubernetes.io/component"],
+    );
   const workloads = () =>
-    list.filter((r) =>
-      [
-        "kubernetes:apps/v1:Deployment",
-        "kubernetes:apps/v1:StatefulSet",
-        "kubernetes:apps/v1:DaemonSet",
-      ].includes(r.type),
+    list.filter(
+      (r) =>
+        [
+          "kubernetes:apps/v1:Deployment",
+          "kubernetes:apps/v1:StatefulSet",
+          "kubernetes:apps/v1:DaemonSet",
+        ].includes(r.type) && isComponent(r),
     );
   const podSpec = (name: string) =>
     (workloads().find((w) => w.name === name)!.inputs as any).spec.template.spec;
 
   test("a workload and a Service per component", () => {
     expect(workloads()).toHaveLength(COMPONENT_IDS.length);
-    expect(ofType(list, "kubernetes:core/v1:Service")).toHaveLength(COMPONENT_IDS.length);
+    expect(ofType(list, "kubernetes:core/v1:Service").filter(isComponent)).toHaveLength(
+      COMPONENT_IDS.length,
+    );
   });
 
   test("stateful services are StatefulSets with PVCs; node agents are DaemonSets", () => {
