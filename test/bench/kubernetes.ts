@@ -11,20 +11,21 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { namespaceName } from "../../components/platforms/network-policies";
-import { buildSpecs } from "../../components/specs";
 import {
+  claimsOf,
   clusterAnswers,
   createVolumes,
   deleteVolumes,
   items,
   kubeconfigPath,
   kubectl,
+  programObjects,
 } from "../support/k8s";
 import { TestStack } from "../support/pulumi";
 import { PROJECT_DIR, stackSettings } from "../support/settings";
 
 export interface KubernetesFigures {
-  components: number;
+  workloads: number;
   upToReady: number;
   noChangePreview: number;
   oneResourceUp: number;
@@ -95,8 +96,9 @@ export function kubernetesAvailable(): boolean {
 export async function kubernetesFigures(): Promise<KubernetesFigures> {
   const settings = stackSettings("k8s-e2e");
   const stackNamespaces = [namespaceName(settings, "stack"), namespaceName(settings, "host")];
+  const objects = await programObjects(settings);
   deleteVolumes(settings);
-  createVolumes(settings);
+  createVolumes(settings, claimsOf(objects));
   const stack = new TestStack("k8s-e2e");
   stack.env.KUBECONFIG = kubeconfigPath();
   const single = new OneNamespaceStack(`bench-one-${process.pid}`);
@@ -113,7 +115,7 @@ export async function kubernetesFigures(): Promise<KubernetesFigures> {
       [0, 1, 2].map(() => timed(() => single.ok("preview", "--expect-no-changes"))),
     );
     return {
-      components: buildSpecs(settings).length,
+      workloads: objects.filter((o) => /:(Deployment|StatefulSet|DaemonSet)$/.test(o.type)).length,
       upToReady,
       noChangePreview,
       oneResourceUp,
@@ -130,7 +132,7 @@ export async function kubernetesFigures(): Promise<KubernetesFigures> {
 export function printKubernetesFigures(figures: KubernetesFigures): void {
   console.log("\nbenchmark: Kubernetes (local control plane of scripts/k8s, kwok nodes)");
   console.log(
-    `  pulumi up -> all ready (k8s-e2e stack, ${figures.components} components): ${figures.upToReady} s; one-Namespace program: ${figures.oneResourceUp} s`,
+    `  pulumi up -> all ready (k8s-e2e stack, ${figures.workloads} workloads): ${figures.upToReady} s; one-Namespace program: ${figures.oneResourceUp} s`,
   );
   console.log(
     `  no-change preview (median of 3): ${figures.noChangePreview} s; one-Namespace program: ${figures.oneResourcePreview} s`,

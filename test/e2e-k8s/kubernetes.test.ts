@@ -1,15 +1,16 @@
-import { configKey } from "../../components/platforms/kubernetes-manifests";
 import { namespaceName } from "../../components/platforms/network-policies";
 import { renderStack } from "../../components/render";
-import { buildSpecs } from "../../components/specs";
+import { RecordedResource } from "../support/mocks";
 import {
+  Claim,
+  claimsOf,
   createVolumes,
   deleteVolumes,
-  expectedClaims,
   items,
   kubeconfigPath,
   kubectl,
   kubectlOk,
+  programObjects,
   requireCluster,
   volumesClaimedIn,
 } from "../support/k8s";
@@ -26,11 +27,27 @@ const settings = stackSettings(STACK);
 const namespace = namespaceName(settings, "stack");
 const hostNamespace = namespaceName(settings, "host");
 const namespaces = [namespace, hostNamespace];
-const specs = buildSpecs(settings);
 const PART_OF = "app.kubernetes.io/part-of=observability-stack";
 
 let stack: TestStack;
 let deployed = false;
+/** What the program creates, from a run under Pulumi mocks; and the claims of its StatefulSets. */
+let objects: RecordedResource[];
+let claims: Claim[];
+
+const WORKLOAD_TYPES = [
+  "kubernetes:apps/v1:Deployment",
+  "kubernetes:apps/v1:StatefulSet",
+  "kubernetes:apps/v1:DaemonSet",
+];
+const namesOf = (type: string | string[]) =>
+  objects
+    .filter((object) => [type].flat().includes(object.type))
+    .map((object) => {
+      const metadata = (object.inputs as any).metadata;
+      return `${metadata.namespace}/${metadata.name}`;
+    })
+    .sort();
 
 function inNamespaces(kind: string, selector = PART_OF): any[] {
   return namespaces.flatMap((ns) => items([kind, "-n", ns, "-l", selector]));
@@ -38,13 +55,15 @@ function inNamespaces(kind: string, selector = PART_OF): any[] {
 
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
-beforeAll(() => {
+beforeAll(async () => {
   requireCluster();
+  objects = await programObjects(settings);
+  claims = claimsOf(objects);
   stack = new TestStack(STACK);
   stack.env.KUBECONFIG = kubeconfigPath();
   // A previous run that failed half-way must not leave volumes reserved for old claims.
   deleteVolumes(settings);
-  createVolumes(settings);
+  createVolumes(settings, claims);
 });
 
 afterAll(() => {
@@ -94,9 +113,9 @@ describe("staging on a real Kubernetes API server", () => {
       ...statefulSets,
       ...daemonSets,
     ]
-      .map((w) => w.metadata.name)
+      .map((w) => `${w.metadata.namespace}/${w.metadata.name}`)
       .sort();
-    expect(workloadNames).toEqual(specs.map((spec) => spec.name).sort());
+    expect(workloadNames).toEqual(namesOf(WORKLOAD_TYPES));
 
     for (const service of inNamespaces("services")) {
       const slices = items([
@@ -112,13 +131,9 @@ describe("staging on a real Kubernetes API server", () => {
       expect([service.metadata.name, ready.length > 0]).toEqual([service.metadata.name, true]);
     }
 
-    const claims = items(["persistentvolumeclaims", "-n", namespace]);
-    expect(claims.map((c) => c.metadata.name).sort()).toEqual(
-      expectedClaims(settings)
-        .map((c) => c.name)
-        .sort(),
-    );
-    for (const claim of claims) {
+    const bound = items(["persistentvolumeclaims", "-n", namespace]);
+    expect(bound.map((c) => c.metadata.name).sort()).toEqual(claims.map((c) => c.name).sort());
+    for (const claim of bound) {
       expect([claim.metadata.name, claim.status.phase]).toEqual([claim.metadata.name, "Bound"]);
     }
   });
@@ -129,7 +144,7 @@ describe("staging on a real Kubernetes API server", () => {
     );
     expect(failed.map((event) => event.message)).toEqual([]);
     const pods = inNamespaces("pods");
-    expect(pods.length).toBeGreaterThanOrEqual(specs.length);
+    expect(pods.length).toBeGreaterThanOrEqual(namesOf(WORKLOAD_TYPES).length);
     for (const pod of pods) {
       expect([pod.metadata.name, pod.status.phase]).toEqual([pod.metadata.name, "Running"]);
     }
@@ -168,25 +183,20 @@ describe("staging on a real Kubernetes API server", () => {
   test("3. each ConfigMap holds exactly what npm run render writes for the stack", () => {
     const rendered = new Map(renderStack(settings).map((file) => [file.path, file.content]));
     const configMaps = inNamespaces("configmaps");
+    expect(configMaps.map((c) => `${c.metadata.namespace}/${c.metadata.name}`).sort()).toEqual(
+      namesOf("kubernetes:core/v1:ConfigMap"),
+    );
     const covered: string[] = [];
     for (const configMap of configMaps) {
-      const spec = specs.find((s) => `${s.name}-config` === configMap.metadata.name);
-      expect(spec).toBeDefined();
-      const byKey = new Map(spec!.configFiles.map((file) => [configKey(file), file.renderPath]));
-      // One key per file of the spec: two files never share a key.
-      expect(Object.keys(configMap.data).sort()).toEqual(spec!.configFiles.map(configKey).sort());
-      for (const [key, content] of Object.entries(configMap.data)) {
-        const renderPath = byKey.get(key)!;
+      // A key is the file's render path with / spelled __ (kubernetes-manifests.ts configKey).
+      for (const [key, content] of Object.entries(configMap.data as Record<string, string>)) {
+        const renderPath = key.replace(/__/g, "/");
+        expect([renderPath, rendered.has(renderPath)]).toEqual([renderPath, true]);
         expect([renderPath, content]).toEqual([renderPath, rendered.get(renderPath)]);
         covered.push(renderPath);
       }
     }
-    expect(configMaps.map((c) => c.metadata.name).sort()).toEqual(
-      specs
-        .filter((s) => s.configFiles.length > 0)
-        .map((s) => `${s.name}-config`)
-        .sort(),
-    );
+    // Every rendered config is in exactly one ConfigMap; only the summary is not deployed.
     expect(covered.sort()).toEqual(
       [...rendered.keys()].filter((p) => p !== "manifest.json").sort(),
     );

@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { buildSpecs } from "../../components/specs";
-import { namespaceName } from "../../components/platforms/network-policies";
+import * as pulumi from "@pulumi/pulumi";
+import { ObservabilityStack } from "../../components/stack";
 import { Settings } from "../../config/settings";
+import { recordResources, RecordedResource, settle } from "./mocks";
 import { PROJECT_DIR } from "./settings";
 
 /**
@@ -88,30 +89,53 @@ export function requireCluster(): void {
   }
 }
 
-/** The PersistentVolumeClaims a stack's StatefulSets will ask for: name, namespace and size. */
-export function expectedClaims(settings: Settings) {
-  const namespace = namespaceName(settings, "stack");
-  return buildSpecs(settings)
-    .filter((spec) => spec.workload === "statefulset" && spec.dataVolume)
-    .flatMap((spec) =>
-      Array.from({ length: spec.replicas }, (_, ordinal) => ({
-        namespace,
-        // A volumeClaimTemplate's claims are <template>-<statefulset>-<ordinal>.
-        name: `${spec.dataVolume!.name}-${spec.name}-${ordinal}`,
-        size: spec.dataVolume!.size,
-      })),
-    );
+/**
+ * The Kubernetes objects the stack's program creates, from a run under Pulumi mocks: what
+ * the cluster should hold after `pulumi up`, whatever services the stack has.
+ */
+export async function programObjects(settings: Settings): Promise<RecordedResource[]> {
+  const resources = recordResources(settings.project, settings.stack);
+  new ObservabilityStack("observability", {
+    settings,
+    configSecret: (key) => pulumi.secret(`mock-${key}`),
+  });
+  await settle();
+  return resources.filter((resource) => resource.type.startsWith("kubernetes:"));
+}
+
+export interface Claim {
+  namespace: string;
+  name: string;
+  size: string;
+}
+
+/** The PersistentVolumeClaims the program's StatefulSets will ask for: name, namespace, size. */
+export function claimsOf(objects: RecordedResource[]): Claim[] {
+  return objects
+    .filter((object) => object.type === "kubernetes:apps/v1:StatefulSet")
+    .flatMap((object) => {
+      const { metadata, spec } = object.inputs as any;
+      return (spec.volumeClaimTemplates ?? []).flatMap((template: any) =>
+        Array.from({ length: spec.replicas ?? 1 }, (_, ordinal) => ({
+          namespace: metadata.namespace as string,
+          // A volumeClaimTemplate's claims are <template>-<statefulset>-<ordinal>.
+          name: `${template.metadata.name}-${metadata.name}-${ordinal}`,
+          size: template.spec.resources.requests.storage as string,
+        })),
+      );
+    });
 }
 
 const VOLUME_LABEL = "observability-stack/test-volumes-of";
 
 /**
- * One static PersistentVolume per expected claim, reserved for it (claimRef), of the size the
- * settings give and the stack's StorageClass: what a cluster admin would provide.
+ * One static PersistentVolume per claim, reserved for it (claimRef), of the size the settings
+ * give (through the specs' volumeClaimTemplates) and the stack's StorageClass: what a cluster
+ * admin would provide.
  */
-export function createVolumes(settings: Settings): string[] {
+export function createVolumes(settings: Settings, claims: Claim[]): string[] {
   const storageClassName = settings.kubernetes.storageClass ?? LOCAL_STORAGE_CLASS;
-  const volumes = expectedClaims(settings).map((claim) => ({
+  const volumes = claims.map((claim) => ({
     apiVersion: "v1",
     kind: "PersistentVolume",
     metadata: {
