@@ -413,10 +413,6 @@ describe("ConfigMaps", () => {
         for (const file of spec.configFiles) {
           expect(configKey(file).replace(/__/g, "/")).toBe(file.renderPath);
         }
-        // The render path is read back from the key (test/e2e-k8s compares them).
-        for (const file of spec.configFiles) {
-          expect(configKey(file).replace(/__/g, "/")).toBe(file.renderPath);
-        }
       }
     },
   );
