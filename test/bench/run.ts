@@ -4,6 +4,8 @@
  *   - seconds for a no-change preview
  *   - memory of the running stack (docker stats) against the dev budget
  *   - seconds to construct the prod program under Pulumi mocks
+ *   - collector throughput: spans per second accepted over OTLP/HTTP on loopback, with dev
+ *     sampling and with prod-like sampling (test/bench/collector.ts)
  *   - when scripts/k8s/up.sh's control plane answers (or with --k8s, alone): the Kubernetes
  *     figures of test/bench/kubernetes.ts
  * The Docker figures use the e2e stack (dev settings, local images; see Pulumi.e2e.yaml).
@@ -16,9 +18,10 @@ import { parseMemory } from "../../config/quantity";
 import { enabledComponents } from "../../config/settings";
 import { CATALOG } from "../../components/catalog";
 import { ObservabilityStack } from "../../components/stack";
-import { docker, inspect, lines } from "../support/docker";
+import { docker, lines } from "../support/docker";
+import { waitHealthy } from "../support/e2e";
+import { collectorThroughput, printThroughput } from "./collector";
 import { kubernetesAvailable, kubernetesFigures, printKubernetesFigures } from "./kubernetes";
-import { eventually } from "../support/http";
 import { TestStack } from "../support/pulumi";
 import { PROJECT_DIR, stackSettings } from "../support/settings";
 
@@ -39,15 +42,8 @@ async function dockerFigures() {
   try {
     const started = Date.now();
     stack.up();
-    await eventually(
-      "healthy",
-      async () =>
-        ids.every((id) => inspect(`obs-e2e-${CATALOG[id].serviceName}`).health === "healthy")
-          ? true
-          : undefined,
-      300_000,
-      500,
-    );
+    // The collector has no Docker health check: waitHealthy asks its endpoint instead.
+    await waitHealthy("obs-e2e", ids, 300_000, 500);
     const upToHealthy = seconds(started);
     const previews = [0, 1, 2].map(() => {
       const start = Date.now();
@@ -68,8 +64,11 @@ async function dockerFigures() {
       const [name, ...usage] = line.split(" ");
       return { name, bytes: usedBytes(usage.join(" ")) };
     });
+    // Last: it switches the stack to prod-like sampling.
+    const throughput = await collectorThroughput(stack, settings);
     return {
       ids,
+      throughput,
       upToHealthy,
       preview: median(previews),
       memory,
@@ -116,6 +115,7 @@ async function main() {
   console.log(
     `  memory of the running stack: ${mib(total)} of the dev budget ${mib(figures.budget.memory.max!)} (${((100 * total) / figures.budget.memory.max!).toFixed(1)} %)`,
   );
+  printThroughput(figures.throughput);
   console.log(`  construct the prod program under mocks (median of 5): ${construct} s`);
   // With the local control plane of scripts/k8s up, its figures too.
   if (kubernetesAvailable()) printKubernetesFigures(await kubernetesFigures());

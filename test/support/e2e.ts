@@ -33,7 +33,12 @@ export function answersHealthCheck(label: string, id: ComponentId): boolean {
 }
 
 /** Waits until every component runs and is healthy: by Docker's check, or by asking. */
-export function waitHealthy(label: string, ids: ComponentId[], timeoutMs: number) {
+export function waitHealthy(
+  label: string,
+  ids: ComponentId[],
+  timeoutMs: number,
+  intervalMs = 2000,
+) {
   return eventually(
     "all containers healthy",
     async () => {
@@ -49,5 +54,6 @@ export function waitHealthy(label: string, ids: ComponentId[], timeoutMs: number
         : undefined;
     },
     timeoutMs,
+    intervalMs,
   );
 }
