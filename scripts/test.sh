@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Sets up and runs every test on a fresh machine: npm packages, the tools at the versions the
 # stack deploys (built once, then cached), types, lint, the jest suites, and the end-to-end
-# test on a real Pulumi engine and Docker engine.
+# tests on a real Pulumi engine: with a Docker engine, and with a local Kubernetes control plane.
 #
 #   scripts/test.sh            everything
-#   scripts/test.sh --no-e2e   without the Pulumi/Docker end-to-end test
+#   scripts/test.sh --no-e2e   without the end-to-end tests (Docker, Kubernetes)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/stage.sh
@@ -26,4 +26,10 @@ stage "unit and tool tests" npx jest --ci
 if $e2e; then
   stage "Docker engine" scripts/docker-engine.sh
   stage "end-to-end: dev model on Docker" npm run -s test:e2e -- --ci
+  # Kubernetes: a local control plane (test infrastructure, scripts/k8s), stopped on any exit.
+  stage "control plane: etcd, kube-*, kubectl, kwok" scripts/k8s/build.sh
+  trap 'scripts/k8s/down.sh >/dev/null 2>&1 || true' EXIT
+  stage "control plane: start on 127.0.0.1" scripts/k8s/up.sh
+  stage "end-to-end: staging model on Kubernetes" npm run -s test:e2e:k8s -- --ci
+  stage "control plane: stop" scripts/k8s/down.sh
 fi
