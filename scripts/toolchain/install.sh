@@ -269,6 +269,26 @@ GOSRC
   (cd language-nodejs && go build -trimpath -ldflags "-s -w -X $sdkver=v$lv" -o "$bin/pulumi-language-nodejs" .)
 }
 
+# The plugin the engine runs for dynamic providers (pulumi.dynamic.Resource, such as the error
+# tracker's project): Pulumi's Node.js SDK ships it as this script beside the CLI, which runs the
+# provider host of the program's own @pulumi/pulumi. Written next to a cached CLI too.
+ensure_dynamic_provider_plugin() {
+  local file
+  file=$(bin_dir_of pulumi)/pulumi-resource-pulumi-nodejs
+  [[ -x $file ]] && return
+  # Upstream's script resolves the SDK from the working directory (the project's); a project
+  # elsewhere (a test's scratch copy whose main is this repository) falls back to this one's.
+  cat >"$file" <<SHIM
+#!/bin/sh
+PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH=\$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider', { paths: [process.cwd(), '$repo_root'] }))")
+if [ ! -z "\$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" ]; then
+    node "\$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" "\$@"
+fi
+SHIM
+  chmod 755 "$file"
+  log "pulumi-resource-pulumi-nodejs (dynamic providers) written to $(bin_dir_of pulumi)"
+}
+
 build_pulumi_plugin() {  # called through build_pulumi_resource_<name>
   local name=$1 bin=$3 scratch=$4 v=${plugin_version[$1]}
   local major=${v%%.*}
@@ -388,7 +408,7 @@ log "go $go_ver, GOPROXY=$(go env GOPROXY), cache $cache_root"
 [[ -n ${wanted[prometheus]:-} ]] && stage prometheus build_prometheus
 [[ -n ${wanted[alertmanager]:-} ]] && stage alertmanager build_alertmanager
 [[ -n ${wanted[node-exporter]:-} ]] && stage node-exporter build_node_exporter
-[[ -n ${wanted[pulumi]:-} ]] && stage pulumi build_pulumi
+[[ -n ${wanted[pulumi]:-} ]] && stage pulumi build_pulumi && ensure_dynamic_provider_plugin
 if [[ -n ${wanted[pulumi-plugins]:-} ]]; then
   for p in "${plugins[@]}"; do stage "pulumi-resource-$p" "build_pulumi_resource_$p"; done
   for p in "${plugins[@]}"; do register_plugin "$p"; done

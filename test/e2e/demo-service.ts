@@ -13,6 +13,8 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { createRegistry } from "../../metrics/registry";
+import { CORRELATION_HEADERS } from "../../telemetry/correlation";
+import type { DemoErrorReporting } from "./demo-errors";
 
 export interface DemoService {
   url: string;
@@ -22,7 +24,13 @@ export interface DemoService {
 }
 
 export async function startDemoService(
-  options: { host?: string; port?: number; service?: string } = {},
+  options: {
+    host?: string;
+    port?: number;
+    service?: string;
+    /** Reports each 500 to the error tracker, Loki and Jaeger (test/e2e/demo-errors.ts). */
+    errors?: DemoErrorReporting;
+  } = {},
 ): Promise<DemoService> {
   const { registry, metrics } = createRegistry({ service: options.service ?? "demo" });
   let failing = false;
@@ -49,6 +57,11 @@ export async function startDemoService(
     }
     if (request.method === "GET" && url.pathname === "/api/orders") {
       const status = failing ? 500 : 200;
+      if (failing && options.errors) {
+        const ids = await options.errors.report(request, new Error("order lookup failed"));
+        response.setHeader(CORRELATION_HEADERS.correlationId, ids.correlationId);
+        response.setHeader(CORRELATION_HEADERS.traceId, ids.traceId);
+      }
       answer(status, failing ? "internal error\n" : '{"orders":[]}\n');
       const labels = { method: "GET", route: "/api/orders", status_code: String(status) };
       metrics.httpRequestsTotal.inc(labels);

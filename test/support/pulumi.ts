@@ -29,7 +29,14 @@ export class TestStack {
   readonly dir = scratchDir("pulumi-e2e");
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(readonly stack: string) {
+  /**
+   * `source` names the stack file to copy when it is not the stack's own: a test may run a
+   * variant of a committed stack under another name (its own containers, network and state).
+   */
+  constructor(
+    readonly stack: string,
+    source: string = stack,
+  ) {
     const project = yaml.load(
       fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"),
     ) as object;
@@ -38,7 +45,7 @@ export class TestStack {
       yaml.dump({ ...project, main: path.relative(this.dir, PROJECT_DIR) }),
     );
     fs.copyFileSync(
-      path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`),
+      path.join(PROJECT_DIR, `Pulumi.${source}.yaml`),
       path.join(this.dir, `Pulumi.${stack}.yaml`),
     );
     fs.mkdirSync(path.join(this.dir, "state"));
