@@ -1,7 +1,7 @@
 import { ResourcesText } from "../config/presets";
 import { ComponentSettings, SecretRef, Settings } from "../config/settings";
 import { CATALOG } from "./catalog";
-import { ComponentId, Workload } from "./definition";
+import { ComponentId, PortDefinition, Workload } from "./definition";
 import type { TrackerServiceId } from "./sentry/definition";
 
 export interface ServicePort {
@@ -126,6 +126,51 @@ export type ServiceSpecParts = Partial<
   Pick<ServiceSpec, "args" | "env" | "secretEnv" | "configFiles" | "secretFiles" | "hostMounts">
 >;
 
+/** What a spec takes from a service's static definition, whether a component or a tracker service. */
+export interface DefinitionCore {
+  serviceName: string;
+  ports: Record<string, PortDefinition>;
+  dataPath?: string;
+}
+
+/** What a spec takes from the service's settings in force. */
+export interface DeployedCore {
+  image: string;
+  /** Port name to the port it is published on. */
+  ports: Record<string, number>;
+  storage?: string;
+  resources: ResourcesText;
+}
+
+/** The fields every spec builds the same way from a definition, its settings and its parts. */
+export function specCore(
+  definition: DefinitionCore,
+  deployed: DeployedCore,
+  parts: ServiceSpecParts,
+) {
+  return {
+    name: definition.serviceName,
+    image: deployed.image,
+    args: parts.args ?? [],
+    env: parts.env ?? {},
+    secretEnv: parts.secretEnv ?? {},
+    ports: Object.entries(definition.ports).map(([name, port]) => ({
+      name,
+      containerPort: port.port,
+      publishedPort: port.published ? deployed.ports[name] : undefined,
+      protocol: port.protocol,
+    })),
+    configFiles: parts.configFiles ?? [],
+    secretFiles: parts.secretFiles ?? [],
+    dataVolume:
+      definition.dataPath && deployed.storage
+        ? { name: "data", mountPath: definition.dataPath, size: deployed.storage }
+        : undefined,
+    hostMounts: parts.hostMounts ?? [],
+    resources: deployed.resources,
+  };
+}
+
 /** The parts every spec shares, from the component's definition and settings. */
 export function baseSpec(
   settings: Settings,
@@ -137,25 +182,7 @@ export function baseSpec(
   const containerPort = (name: string) => definition.ports[name].port;
   return {
     id,
-    name: definition.serviceName,
-    image: component.image,
-    args: parts.args ?? [],
-    env: parts.env ?? {},
-    secretEnv: parts.secretEnv ?? {},
-    ports: Object.entries(definition.ports).map(([name, port]) => ({
-      name,
-      containerPort: port.port,
-      publishedPort: port.published ? component.ports[name] : undefined,
-      protocol: port.protocol,
-    })),
-    configFiles: parts.configFiles ?? [],
-    secretFiles: parts.secretFiles ?? [],
-    dataVolume:
-      definition.dataPath && component.storage
-        ? { name: "data", mountPath: definition.dataPath, size: component.storage }
-        : undefined,
-    hostMounts: parts.hostMounts ?? [],
-    resources: component.resources,
+    ...specCore(definition, component, parts),
     replicas: component.replicas,
     workload: definition.workload,
     health: {

@@ -1,5 +1,5 @@
 import { Settings, TrackerServiceSettings } from "../../config/settings";
-import { JobSpec, ServiceSpec, ServiceSpecParts } from "../spec";
+import { JobSpec, ServiceSpec, ServiceSpecParts, specCore } from "../spec";
 import { InStackMode, TRACKER_SERVICES, TrackerServiceId } from "./definition";
 
 /** The in-stack tracker's settings; callers have checked the mode. */
@@ -37,7 +37,7 @@ export type TrackerSpecParts = ServiceSpecParts & {
   dockerHealthCommand?: string[];
 };
 
-/** The parts every tracker service's spec shares, from its definition and settings (baseSpec's twin). */
+/** A tracker service's spec: the shared core (specCore) plus its health, security and clients. */
 export function trackerSpec(
   sentry: InStackSentry,
   id: TrackerServiceId,
@@ -48,25 +48,7 @@ export function trackerSpec(
   const health = definition.health;
   return {
     id,
-    name: definition.serviceName,
-    image: service.image,
-    args: parts.args ?? [],
-    env: parts.env ?? {},
-    secretEnv: parts.secretEnv ?? {},
-    ports: Object.entries(definition.ports).map(([name, port]) => ({
-      name,
-      containerPort: port.port,
-      publishedPort: port.published ? service.ports[name] : undefined,
-      protocol: port.protocol,
-    })),
-    configFiles: parts.configFiles ?? [],
-    secretFiles: parts.secretFiles ?? [],
-    dataVolume:
-      definition.dataPath && service.storage
-        ? { name: "data", mountPath: definition.dataPath, size: service.storage }
-        : undefined,
-    hostMounts: [],
-    resources: service.resources,
+    ...specCore(definition, service, { ...parts, hostMounts: [] }),
     replicas: 1,
     workload: definition.workload,
     health: health && {
