@@ -1,6 +1,8 @@
 /**
- * npm run render -- --stack <name> [--out <dir>]
+ * npm run render -- --stack <name> [--out <dir>] [--manifests]
  * Writes every generated config of a stack without deploying and without the Pulumi CLI.
+ * --manifests (Kubernetes stacks) also writes, below kubernetes/, the objects the program
+ * would apply, recorded from the program run under Pulumi's mocks (scripts/manifests).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -8,13 +10,16 @@ import { ConfigError } from "../config/errors";
 import { loadSettings } from "../config/load";
 import { readStackFile } from "../config/stack-file";
 import { renderStack } from "../components/render";
+import { kubernetesManifests } from "./manifests";
 
 // Like the Pulumi CLI, the stack files are read from the working directory (npm runs scripts from the project root).
 const PROJECT_DIR = process.cwd();
-const USAGE = "usage: npm run render -- --stack <name> [--out <dir>]";
+const USAGE = "usage: npm run render -- --stack <name> [--out <dir>] [--manifests]";
 
-function parseArgs(argv: string[]): { stack: string; out: string } {
+function parseArgs(argv: string[]): { stack: string; out: string; manifests: boolean } {
   const args = new Map<string, string>();
+  const manifests = argv.includes("--manifests");
+  argv = argv.filter((arg) => arg !== "--manifests");
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i];
     if (flag !== "--stack" && flag !== "--out")
@@ -24,12 +29,20 @@ function parseArgs(argv: string[]): { stack: string; out: string } {
   }
   const stack = args.get("--stack");
   if (!stack) throw new Error(USAGE);
-  return { stack, out: path.resolve(args.get("--out") ?? path.join(PROJECT_DIR, "out", stack)) };
+  return {
+    stack,
+    out: path.resolve(args.get("--out") ?? path.join(PROJECT_DIR, "out", stack)),
+    manifests,
+  };
 }
 
-function main(): void {
-  const { stack, out } = parseArgs(process.argv.slice(2));
-  const files = renderStack(loadSettings(readStackFile(PROJECT_DIR, stack)));
+async function main(): Promise<void> {
+  const { stack, out, manifests } = parseArgs(process.argv.slice(2));
+  const settings = loadSettings(readStackFile(PROJECT_DIR, stack));
+  const files = renderStack(settings);
+  if (manifests) {
+    files.push(...(await kubernetesManifests(settings)));
+  }
   // Render everything before touching the output directory: nothing is half-written on error.
   fs.rmSync(out, { recursive: true, force: true });
   for (const file of files) {
@@ -42,11 +55,9 @@ function main(): void {
   );
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error) => {
   console.error(
     error instanceof ConfigError ? error.message : `render failed: ${(error as Error).message}`,
   );
   process.exit(1);
-}
+});

@@ -12,6 +12,9 @@
 #     jaeger          jaeger (v2)                  (wrapper module, Go module proxy)
 #     otelcol         otelcol (our builder manifest scripts/toolchain/otelcol-builder.yaml)
 #     cadvisor        cadvisor (our main in scripts/toolchain/cadvisor on the library)
+#     pint            pint: Prometheus rule linter  (wrapper module, Go module proxy)
+#     kubeconform     kubeconform: manifest schemas (wrapper module, Go module proxy)
+#     kube-score      kube-score: manifest checks   (wrapper module, Go module proxy)
 #   scripts/toolchain/install.sh --print-path  colon-separated bin dirs of the cached
 #                                              tools (no plugins); builds nothing
 #
@@ -26,9 +29,9 @@ versions_file=$repo_root/versions.json
 shared_dir=${OBS_SHARED_DIR:-$repo_root/../shared}
 cache_root=${OBS_TOOLCHAIN_DIR:-$HOME/.cache/observability-stack/toolchain}
 
-all_tools=(prometheus alertmanager node-exporter pulumi pulumi-plugins loki jaeger otelcol cadvisor)
+all_tools=(prometheus alertmanager node-exporter pulumi pulumi-plugins loki jaeger otelcol cadvisor pint kubeconform kube-score)
 # The tools --print-path (and so env.sh) puts on PATH.
-path_tools=(prometheus alertmanager node-exporter pulumi loki jaeger otelcol cadvisor)
+path_tools=(prometheus alertmanager node-exporter pulumi loki jaeger otelcol cadvisor pint kubeconform kube-score)
 plugins=(random docker kubernetes)
 
 log() { printf 'toolchain: %s\n' "$*"; }
@@ -66,6 +69,10 @@ jaeger_module_version=$(version_of tools.jaegerModule)
 otelcol_version=$(version_of components.otelCollector)
 otelcol_stable_version=$(version_of tools.otelcolStable)
 cadvisor_version=$(version_of components.cadvisor)
+# Checkers of what the program renders (rules, Kubernetes manifests), not deployed.
+pint_version=$(version_of checkers.pint)
+kubeconform_version=$(version_of checkers.kubeconform)
+kube_score_version=$(version_of checkers.kubeScore)
 declare -A plugin_version
 for p in "${plugins[@]}"; do plugin_version[$p]=$(version_of "pulumi.plugins.$p"); done
 
@@ -84,6 +91,9 @@ key_of() {
     jaeger) echo "$jaeger_version" ;;
     otelcol) echo "$otelcol_version" ;;
     cadvisor) echo "$cadvisor_version" ;;
+    pint) echo "$pint_version" ;;
+    kubeconform) echo "$kubeconform_version" ;;
+    kube-score) echo "$kube_score_version" ;;
     *) die "unknown tool '$1'" ;;
   esac
 }
@@ -94,7 +104,7 @@ binaries_of() {
     node-exporter) echo node_exporter ;;
     pulumi) echo pulumi pulumi-language-nodejs ;;
     pulumi-resource-*) echo "$1" ;;
-    loki | jaeger | otelcol | cadvisor) echo "$1" ;;
+    loki | jaeger | otelcol | cadvisor | pint | kubeconform | kube-score) echo "$1" ;;
   esac
 }
 bin_dir_of() { echo "$cache_root/$1/$(key_of "$1")/bin"; }
@@ -393,6 +403,20 @@ build_cadvisor() {
   expect_version "$bin/cadvisor" "version $v" --version
 }
 
+# checker <module> <version> <cmd-dir> <binary> <version-flag...>: a wrapper module that
+# requires the exact version (pint's version list answers 403, so `go install @v` is refused)
+# and builds its command, with the version in main.version as upstream's releases set it.
+build_checker() {
+  local bin=$1 module=$2 v=$3 cmd=$4 name=$5; shift 5
+  wrapper_module "$name" "$module" "v$v" "$module/$cmd"
+  (cd "$name" && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath \
+    -ldflags "-s -w -X main.version=$v" -o "$bin/$name" "$module/$cmd")
+  expect_version "$bin/$name" "$v" "$@"
+}
+build_pint() { build_checker "$2" github.com/cloudflare/pint "$pint_version" cmd/pint pint version; }
+build_kubeconform() { build_checker "$2" github.com/yannh/kubeconform "$kubeconform_version" cmd/kubeconform kubeconform -v; }
+build_kube_score() { build_checker "$2" github.com/zegl/kube-score "$kube_score_version" cmd/kube-score kube-score version; }
+
 # register_plugin <name>: make the engine find the exact version (PULUMI_HOME/plugins).
 register_plugin() {
   local name=$1 v=${plugin_version[$1]} file installed start=$SECONDS
@@ -417,4 +441,7 @@ fi
 [[ -n ${wanted[jaeger]:-} ]] && stage jaeger build_jaeger
 [[ -n ${wanted[otelcol]:-} ]] && stage otelcol build_otelcol
 [[ -n ${wanted[cadvisor]:-} ]] && stage cadvisor build_cadvisor
+[[ -n ${wanted[pint]:-} ]] && stage pint build_pint
+[[ -n ${wanted[kubeconform]:-} ]] && stage kubeconform build_kubeconform
+[[ -n ${wanted[kube-score]:-} ]] && stage kube-score build_kube_score
 log "done; use them with: source scripts/toolchain/env.sh"

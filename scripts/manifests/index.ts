@@ -1,0 +1,12 @@
+import type { RenderedFile } from "../../components/render";
+import { Settings } from "../../config/settings";
+import { manifestFiles } from "./files";
+import { recordKubernetesObjects } from "./record";
+
+export { MANIFESTS_DIR } from "./files";
+export { KubernetesObject, recordKubernetesObjects } from "./record";
+
+/** The Kubernetes objects a Kubernetes stack's program applies, as render's files. */
+export async function kubernetesManifests(settings: Settings): Promise<RenderedFile[]> {
+  return manifestFiles(await recordKubernetesObjects(settings));
+}
