@@ -1,0 +1,141 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { freePort, Program, waitForHttp } from "../support/programs";
+import {
+  describeProblems,
+  PINT_CONFIG,
+  pintLint,
+  RULES_DIR,
+  writeStackRules,
+} from "../support/pint";
+import { STACKS, stackSettings } from "../support/settings";
+import { run, scratchDir, tool } from "../support/tools";
+
+const pintVersion = run(tool("pint"), ["version"]).output.trim();
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function renderedRules(stack: string): string {
+  const dir = scratchDir(`pint-${stack}`);
+  dirs.push(dir);
+  writeStackRules(stackSettings(stack), dir);
+  return dir;
+}
+
+/** How many rules the rendered files hold, counted from the YAML. */
+function ruleCount(dir: string): number {
+  return fs
+    .readdirSync(path.join(dir, RULES_DIR))
+    .map((file) => yaml.load(fs.readFileSync(path.join(dir, RULES_DIR, file), "utf8")) as any)
+    .reduce((sum, doc) => sum + doc.groups.reduce((n: number, g: any) => n + g.rules.length, 0), 0);
+}
+
+describe(`pint ${pintVersion} offline, with rules/pint.hcl`, () => {
+  it.each(STACKS)("%s: no problem of any severity in the rendered rules", (stack) => {
+    const dir = renderedRules(stack);
+    const report = pintLint(dir);
+    expect(describeProblems(report.problems)).toEqual([]);
+    expect(report.status).toBe(0);
+    // pint read every rule: its log counts the entries it checked.
+    expect(report.output).toMatch(new RegExp(`entries=${ruleCount(dir)}\\b`));
+    expect(report.output).toContain("online=false");
+  });
+
+  it("finds what the reviewed config requires: a severity Alertmanager knows, a summary, a recording rule name", () => {
+    const dir = renderedRules("prod");
+    const file = path.join(dir, RULES_DIR, "api.yml");
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as any;
+    const rules = doc.groups[0].rules as any[];
+    const alert = rules.find((rule) => rule.alert === "HighAPIErrorRate");
+    alert.labels.severity = "page";
+    delete alert.annotations.summary;
+    rules.find((rule) => rule.record === "service:http_requests:rate5m").record =
+      "service_http_requests_rate5m";
+    fs.writeFileSync(file, yaml.dump(doc, { lineWidth: -1 }));
+    const report = pintLint(dir);
+    expect(report.status).not.toBe(0);
+    expect(report.problems.map((p) => p.reporter).sort()).toEqual([
+      "alerts/annotation",
+      "rule/label",
+      "rule/name",
+    ]);
+  });
+
+  it("still finds every finding the config accepts (no stale acceptance)", () => {
+    const config = fs.readFileSync(PINT_CONFIG, "utf8");
+    // Blocks that accept a finding: a rule block with a name match and a `disable` list.
+    const accepted = [...config.matchAll(/^rule \{\n[\s\S]*?^\}\n?/gm)]
+      .map((match) => match[0])
+      .filter((block) => /\bdisable\s*=/.test(block));
+    expect(accepted.length).toBeGreaterThan(0);
+    const expected = accepted.flatMap((block) => {
+      const name = /name\s*=\s*"([^"]+)"/.exec(block)![1];
+      const checks = JSON.parse(/disable\s*=\s*(\[[^\]]*\])/.exec(block)![1]) as string[];
+      return checks.map((check) => `${check} ${name}`);
+    });
+    const dir = renderedRules("prod");
+    const stripped = path.join(dir, "pint-without-acceptances.hcl");
+    fs.writeFileSync(
+      stripped,
+      accepted.reduce((text, block) => text.replace(block, ""), config),
+    );
+    const result = run(
+      tool("pint"),
+      ["--no-color", "--offline", `--config=${stripped}`, "lint", "--min-severity=info", RULES_DIR],
+      dir,
+    );
+    for (const finding of expected) {
+      const [check, name] = finding.split(" ");
+      expect(result.output).toMatch(new RegExp(`\\(${check}\\)\\n.*-> \`${name}\``));
+    }
+  });
+});
+
+describe(`pint ${pintVersion} online, against a real Prometheus`, () => {
+  let prometheus: Program;
+  let url: string;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = scratchDir("pint-prometheus");
+    dirs.push(dataDir);
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const config = path.join(dataDir, "prometheus.yml");
+    fs.writeFileSync(
+      config,
+      yaml.dump({
+        global: { scrape_interval: "1s" },
+        scrape_configs: [
+          { job_name: "prometheus", static_configs: [{ targets: [`127.0.0.1:${port}`] }] },
+        ],
+      }),
+    );
+    prometheus = new Program(tool("prometheus"), [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${path.join(dataDir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ]);
+    await waitForHttp(prometheus, `${url}/-/ready`, 60_000);
+    // A few scrapes, so prometheus_build_info (pint's uptime series) has samples.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  }, 90_000);
+  afterAll(async () => {
+    await prometheus?.stop();
+  });
+
+  it("queries it: metrics this Prometheus has are found, the application's are reported missing", () => {
+    const report = pintLint(renderedRules("prod"), { prometheusUrl: url });
+    const series = report.problems.filter((p) => p.reporter === "promql/series");
+    const text = describeProblems(report.problems).join("\n");
+    // No application runs here: pint asked Prometheus and found no http_requests_total.
+    expect(series.map((p) => p.problem).join("\n")).toContain("http_requests_total");
+    // Prometheus' own metrics exist, so rules on them are not reported missing.
+    expect(text).not.toMatch(/promql\/series .*`prometheus_rule_evaluation_failures_total`/);
+    // The server answered: pint reports an unreachable server as a bug of its own.
+    expect(report.problems.filter((p) => /connection refused|unable to/i.test(p.problem))).toEqual(
+      [],
+    );
+    expect(report.output).toContain("online=true");
+  }, 120_000);
+});
