@@ -32,7 +32,12 @@ export interface ComponentDefinition<P extends string = string> {
   ports: Record<P, PortDefinition>;
   /** Where Prometheus scrapes the component's own metrics. */
   metrics: { port: NoInfer<P>; path: string };
-  health: { port: NoInfer<P>; path: string };
+  /**
+   * Readiness: `path` answers when the component can serve. `livenessPath`, where the program
+   * has one (Prometheus' /-/healthy), answers while the process works even when it is not
+   * ready, so Kubernetes restarts it only then; without one, liveness asks `path` too.
+   */
+  health: { port: NoInfer<P>; path: string; livenessPath?: string };
   workload: Workload;
   /** Mount path of the component's persistent data, if it keeps any. */
   dataPath?: string;

@@ -62,6 +62,8 @@ export type ServiceId = ComponentId | TrackerServiceId;
 export interface HealthCheck {
   port: number;
   path?: string;
+  /** An HTTP path that answers while the process works, ready or not (liveness). */
+  livenessPath?: string;
   dockerCheck: boolean;
   dockerCommand?: string[];
 }
@@ -188,6 +190,7 @@ export function baseSpec(
     health: {
       port: containerPort(definition.health.port),
       path: definition.health.path,
+      livenessPath: definition.health.livenessPath,
       dockerCheck: definition.dockerHealthCheck !== false,
     },
     metrics: { port: containerPort(definition.metrics.port), path: definition.metrics.path },

@@ -7,7 +7,7 @@ export const alertmanagerDefinition = defineComponent({
   image: { repository: "prom/alertmanager", tagPrefix: "v", version: "alertmanager" },
   ports: { http: { port: 9093, protocol: "tcp", published: true } },
   metrics: { port: "http", path: "/metrics" },
-  health: { port: "http", path: "/-/ready" },
+  health: { port: "http", path: "/-/ready", livenessPath: "/-/healthy" },
   workload: "statefulset",
   dataPath: "/alertmanager",
   user: 65534,

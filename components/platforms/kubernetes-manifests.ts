@@ -58,13 +58,22 @@ export function basename(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-/** An HTTP probe of the health path, a TCP probe of a port without one, none without a check. */
-export function probe(spec: ServiceSpec<ServiceId>, failureThreshold: number) {
+/**
+ * An HTTP probe of the health path (liveness: of the liveness path where the program has
+ * one), a TCP probe of a port without one, none without a check.
+ */
+export function probe(
+  spec: ServiceSpec<ServiceId>,
+  kind: "readiness" | "liveness",
+  failureThreshold: number,
+) {
   if (!spec.health) return undefined;
+  const path =
+    kind === "liveness" ? (spec.health.livenessPath ?? spec.health.path) : spec.health.path;
   const check =
-    spec.health.path === undefined
+    path === undefined
       ? { tcpSocket: { port: spec.health.port } }
-      : { httpGet: { path: spec.health.path, port: spec.health.port } };
+      : { httpGet: { path, port: spec.health.port } };
   return {
     ...check,
     periodSeconds: 10,

@@ -122,8 +122,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
       mounts.push({ name: spec.dataVolume.name, mountPath: spec.dataVolume.mountPath });
 
     const selector = selectorLabels(spec, this.settings.stack);
-    const readiness = probe(spec, 3);
-    const liveness = probe(spec, 6);
+    const readiness = probe(spec, "readiness", 3);
+    const liveness = probe(spec, "liveness", 6);
     const template: k8s.types.input.core.v1.PodTemplateSpec = {
       metadata: {
         labels,

@@ -7,7 +7,7 @@ export const prometheusDefinition = defineComponent({
   image: { repository: "prom/prometheus", tagPrefix: "v", version: "prometheus" },
   ports: { http: { port: 9090, protocol: "tcp", published: true } },
   metrics: { port: "http", path: "/metrics" },
-  health: { port: "http", path: "/-/ready" },
+  health: { port: "http", path: "/-/ready", livenessPath: "/-/healthy" },
   workload: "statefulset",
   dataPath: "/prometheus",
   user: 65534,

@@ -6,28 +6,34 @@ import { KubernetesObject } from "./record";
 export const MANIFESTS_DIR = "kubernetes";
 
 /**
- * The order `kubectl apply -f <dir>` should create kinds in (it reads files by name):
- * namespaces first, then what pods refer to, then the workloads.
+ * Every kind the program creates, in the order `kubectl apply -f <dir>` should create them (it
+ * reads files by name): namespaces first, then what pods refer to, then the workloads. The
+ * schemas kubeconform validates them with are vendored for exactly these
+ * (scripts/kubernetes-schemas.ts).
  */
-const APPLY_ORDER = [
-  "Namespace",
-  "NetworkPolicy",
-  "ServiceAccount",
-  "Role",
-  "RoleBinding",
-  "ConfigMap",
-  "Secret",
-  "Service",
-  "StatefulSet",
-  "Deployment",
-  "DaemonSet",
-  "Job",
-];
+export const MANIFEST_KINDS = [
+  { apiVersion: "v1", kind: "Namespace" },
+  { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" },
+  { apiVersion: "v1", kind: "ServiceAccount" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" },
+  { apiVersion: "v1", kind: "ConfigMap" },
+  { apiVersion: "v1", kind: "Secret" },
+  { apiVersion: "v1", kind: "Service" },
+  { apiVersion: "apps/v1", kind: "StatefulSet" },
+  { apiVersion: "apps/v1", kind: "Deployment" },
+  { apiVersion: "apps/v1", kind: "DaemonSet" },
+  { apiVersion: "batch/v1", kind: "Job" },
+] as const;
 
-function rank(kind: string): number {
-  const index = APPLY_ORDER.indexOf(kind);
+function rank(object: KubernetesObject): number {
+  const index = MANIFEST_KINDS.findIndex(
+    (entry) => entry.kind === object.kind && entry.apiVersion === object.apiVersion,
+  );
   if (index < 0)
-    throw new Error(`no apply order for Kubernetes kind ${kind}; add it to APPLY_ORDER`);
+    throw new Error(
+      `${object.apiVersion} ${object.kind} is not in MANIFEST_KINDS; add it there and vendor its schema (scripts/kubernetes-schemas.ts)`,
+    );
   return index;
 }
 
@@ -44,7 +50,7 @@ function document(object: KubernetesObject): string {
 export function manifestFiles(objects: KubernetesObject[]): RenderedFile[] {
   const files = objects.map((object) => {
     const { kind, metadata } = object;
-    const order = String(rank(kind)).padStart(2, "0");
+    const order = String(rank(object)).padStart(2, "0");
     const scope = metadata.namespace ? `${metadata.namespace}.` : "";
     return {
       path: `${MANIFESTS_DIR}/${order}-${kind.toLowerCase()}.${scope}${metadata.name}.yaml`,

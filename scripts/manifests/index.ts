@@ -4,7 +4,8 @@ import { manifestFiles } from "./files";
 import { recordKubernetesObjects } from "./record";
 
 export { MANIFESTS_DIR } from "./files";
-export { KubernetesObject, recordKubernetesObjects } from "./record";
+export type { KubernetesObject } from "./record";
+export { recordKubernetesObjects } from "./record";
 
 /** The Kubernetes objects a Kubernetes stack's program applies, as render's files. */
 export async function kubernetesManifests(settings: Settings): Promise<RenderedFile[]> {
