@@ -48,7 +48,8 @@ const SIG = pulumi.runtime.specialSigKey;
  * Inputs as the engine received them, with secrets unwrapped. A secret must have come from a
  * placeholder: a value without one means a credential reached the program some other way.
  */
-function unwrap(value: unknown, where: string, inSecret = false): unknown {
+/** @internal Exported for tests. */
+export function unwrap(value: unknown, where: string, inSecret = false): unknown {
   if (Array.isArray(value)) return value.map((item, i) => unwrap(item, `${where}[${i}]`, inSecret));
   if (typeof value === "string") {
     if (inSecret && !value.includes("<secret:"))

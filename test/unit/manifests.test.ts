@@ -1,0 +1,145 @@
+import { spawnSync } from "child_process";
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+import { KubernetesObject, recordKubernetesObjects } from "../../scripts/manifests";
+import { manifestFiles } from "../../scripts/manifests/files";
+import { unwrap } from "../../scripts/manifests/record";
+import { loadSettings } from "../../config/load";
+import { readStackFile } from "../../config/stack-file";
+import { PROJECT_DIR, stackSettings } from "../support/settings";
+
+const SECRETS_FIXTURE = path.join(PROJECT_DIR, "test/fixtures/secrets");
+
+function render(projectDir: string, args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(PROJECT_DIR, "scripts/render.ts"), ...args],
+    {
+      cwd: projectDir,
+      encoding: "utf8",
+      env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_DIR, "tsconfig.json") },
+    },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const find = (objects: KubernetesObject[], kind: string, name: string) =>
+  objects.find((object) => object.kind === kind && object.metadata.name === name)! as any;
+
+describe("Kubernetes manifests recorded from the program under mocks", () => {
+  let prod: KubernetesObject[];
+  beforeAll(async () => {
+    prod = await recordKubernetesObjects(stackSettings("prod"));
+  }, 120_000);
+
+  test("every object names its apiVersion, kind, name, and a namespace unless it is one", () => {
+    for (const object of prod) {
+      expect(object.apiVersion).toMatch(/^([a-z0-9.]+\/)?v1$/);
+      expect(object.metadata.name).toMatch(/^[a-z0-9-]+$/);
+      if (object.kind === "Namespace") expect(object.metadata.namespace).toBeUndefined();
+      else expect(["observability", "observability-host"]).toContain(object.metadata.namespace);
+    }
+    expect(find(prod, "StatefulSet", "prometheus").spec.template.spec.containers[0].args).toContain(
+      "--storage.tsdb.retention.time=15d",
+    );
+  });
+
+  test("generated credentials and the DSN the tracker's API returns are placeholders", () => {
+    expect(find(prod, "Secret", "grafana-secret").stringData).toEqual({
+      GF_SECURITY_ADMIN_PASSWORD: "<secret:grafanaAdminPassword>",
+    });
+    expect(find(prod, "Secret", "otel-collector-secret").stringData).toEqual({
+      SENTRY_DSN: "<secret:sentryProjectDsn>",
+    });
+    expect(find(prod, "Secret", "sentry-web-secret").stringData).toEqual({
+      SENTRY_SECRET_KEY: "<secret:sentrySecretKey>",
+    });
+    for (const secret of prod.filter((object) => object.kind === "Secret") as any[]) {
+      expect(secret.data).toBeUndefined();
+      for (const value of Object.values(secret.stringData) as string[])
+        expect(value).toMatch(/<secret:[A-Za-z]+>/);
+    }
+  });
+
+  test("one file per object, namespaces first, workloads after what they mount", () => {
+    const files = manifestFiles(prod);
+    expect(files).toHaveLength(prod.length);
+    const paths = files.map((file) => file.path);
+    expect(paths.slice(0, 2)).toEqual([
+      "kubernetes/00-namespace.observability-host.yaml",
+      "kubernetes/00-namespace.observability.yaml",
+    ]);
+    const index = (name: string) => paths.indexOf(`kubernetes/${name}.yaml`);
+    expect(index("05-configmap.observability.prometheus-config")).toBeLessThan(
+      index("08-statefulset.observability.prometheus"),
+    );
+    const doc = yaml.load(files.find((file) => file.path.includes("grafana-secret"))!.content);
+    expect(Object.keys(doc as object).slice(0, 3)).toEqual(["apiVersion", "kind", "metadata"]);
+  });
+
+  test("a secret that reaches the recorder without a placeholder is refused", () => {
+    const wrapped = {
+      [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+      value: { password: "hunter2" },
+    };
+    expect(() => unwrap({ stringData: wrapped }, "Secret x")).toThrow(
+      "Secret x.stringData.password is a secret without a <secret:key> placeholder",
+    );
+    expect(
+      unwrap(
+        {
+          stringData: {
+            [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+            value: { a: "<secret:a>" },
+          },
+        },
+        "Secret y",
+      ),
+    ).toEqual({ stringData: { a: "<secret:a>" } });
+  });
+});
+
+describe("npm run render -- --manifests", () => {
+  test("writes the manifests below kubernetes/, stack config secrets as placeholders, never their (encrypted) text", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "render-manifests-"));
+    const result = render(SECRETS_FIXTURE, ["--stack", "secrets-k8s", "--out", out, "--manifests"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const dir = path.join(out, "kubernetes");
+    const text = fs
+      .readdirSync(dir)
+      .map((name) => fs.readFileSync(path.join(dir, name), "utf8"))
+      .join("\n");
+    expect(text).not.toContain("encrypted");
+    const alertmanager = yaml.load(
+      fs.readFileSync(path.join(dir, "06-secret.observability.alertmanager-secret.yaml"), "utf8"),
+    ) as any;
+    expect(alertmanager.stringData).toEqual({
+      pagerdutyRoutingKey: "<secret:pagerdutyRoutingKey>",
+      slackWebhookUrl: "<secret:slackWebhookUrl>",
+    });
+    expect(text).toContain("SENTRY_DSN: <secret:sentryDsn>");
+    // The config files are written too, as without --manifests.
+    expect(fs.existsSync(path.join(out, "prometheus/prometheus.yml"))).toBe(true);
+    fs.rmSync(out, { recursive: true, force: true });
+  }, 120_000);
+
+  test("a Docker stack is refused with the key that decides it", () => {
+    const out = path.join(os.tmpdir(), `render-manifests-dev-${process.pid}`);
+    const result = render(PROJECT_DIR, ["--stack", "dev", "--out", out, "--manifests"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "--manifests: stack dev deploys to docker (observability-stack:target); Kubernetes manifests need a stack whose target is kubernetes",
+    );
+    expect(fs.existsSync(out)).toBe(false);
+  }, 60_000);
+
+  test("the fixture's secrets are real stack config: the loader sees them as secrets", () => {
+    const settings = loadSettings(readStackFile(SECRETS_FIXTURE, "secrets-k8s"));
+    expect(settings.target).toBe("kubernetes");
+    expect(settings.alerting.slack).toEqual({ secret: "slackWebhookUrl" });
+  });
+});
