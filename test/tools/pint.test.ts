@@ -126,16 +126,32 @@ describe(`pint ${pintVersion} online, against a real Prometheus`, () => {
 
   it("queries it: metrics this Prometheus has are found, the application's are reported missing", () => {
     const report = pintLint(renderedRules("prod"), { prometheusUrl: url });
-    const series = report.problems.filter((p) => p.reporter === "promql/series");
-    const text = describeProblems(report.problems).join("\n");
-    // No application runs here: pint asked Prometheus and found no http_requests_total.
-    expect(series.map((p) => p.problem).join("\n")).toContain("http_requests_total");
-    // Prometheus' own metrics exist, so rules on them are not reported missing.
-    expect(text).not.toMatch(/promql\/series .*`prometheus_rule_evaluation_failures_total`/);
-    // The server answered: pint reports an unreachable server as a bug of its own.
-    expect(report.problems.filter((p) => /connection refused|unable to/i.test(p.problem))).toEqual(
-      [],
+    const bugs = report.problems.filter(
+      (p) => p.reporter === "promql/series" && p.severity === "Bug",
     );
+    const missing = bugs.map((p) => /series for the `([^`]+)` metric/.exec(p.message)?.[1]);
+    // No application runs here: pint asked this Prometheus and found no http_requests_total
+    // for the recording rule that reads it.
+    const recording = report.problems.find((p) => p.rule === "service:http_requests:rate5m")!;
+    expect(recording.message).toContain(`Prometheus server at ${url} didn't have any series`);
+    expect(missing).toContain("http_requests_total");
+    // Prometheus' own metrics exist here, so rules on them are not reported missing.
+    expect(missing).not.toContain("prometheus_config_last_reload_successful");
+    expect(missing).not.toContain("prometheus_tsdb_compactions_failed_total");
+    // Every other finding is about a label value this Prometheus has no series for (a job
+    // that only the stack's scrape config creates): pint read each series it asked for.
+    const unexplained = bugs.filter(
+      (p, i) =>
+        missing[i] === undefined &&
+        !/has the `\w+` metric with the `\w+` label but there are no series matching/.test(
+          p.message,
+        ),
+    );
+    expect(unexplained).toEqual([]);
     expect(report.output).toContain("online=true");
+    expect(report.status).not.toBe(0);
+    console.log(
+      `pint online against a Prometheus without the stack: ${report.problems.length} problems, ${new Set(missing).size} metrics missing`,
+    );
   }, 120_000);
 });
