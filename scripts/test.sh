@@ -16,6 +16,9 @@ stage "toolchain: promtool, amtool, node_exporter" scripts/toolchain/install.sh 
 # Loki, Jaeger and the collector check their rendered configs in the tools tests; all four
 # are in the e2e images.
 stage "toolchain: loki, jaeger, otelcol, cadvisor" scripts/toolchain/install.sh loki jaeger otelcol cadvisor
+# Checkers of what the stack renders, in the tools tests: pint (rules), kubeconform and
+# kube-score (the Kubernetes manifests of `render --manifests`).
+stage "toolchain: pint, kubeconform, kube-score" scripts/toolchain/install.sh pint kubeconform kube-score
 if $e2e; then
   stage "toolchain: Pulumi CLI, language host, plugins" scripts/toolchain/install.sh pulumi pulumi-plugins
 fi

@@ -47,6 +47,18 @@ describe("Kubernetes manifests recorded from the program under mocks", () => {
     );
   });
 
+  test("Prometheus and Alertmanager are restarted on /-/healthy, taken out of their Service on /-/ready", () => {
+    for (const name of ["prometheus", "alertmanager"]) {
+      const [container] = find(prod, "StatefulSet", name).spec.template.spec.containers;
+      expect(container.livenessProbe.httpGet.path).toBe("/-/healthy");
+      expect(container.readinessProbe.httpGet.path).toBe("/-/ready");
+    }
+    // Grafana has one health endpoint: both probes ask it.
+    const [grafana] = find(prod, "StatefulSet", "grafana").spec.template.spec.containers;
+    expect(grafana.livenessProbe.httpGet.path).toBe("/api/health");
+    expect(grafana.readinessProbe.httpGet.path).toBe("/api/health");
+  });
+
   test("generated credentials and the DSN the tracker's API returns are placeholders", () => {
     expect(find(prod, "Secret", "grafana-secret").stringData).toEqual({
       GF_SECURITY_ADMIN_PASSWORD: "<secret:grafanaAdminPassword>",
