@@ -9,9 +9,15 @@ import {
   RULES_DIR,
   writeStackRules,
 } from "../support/pint";
-import { STACKS, stackSettings } from "../support/settings";
+import { PROJECT_DIR, stackSettings } from "../support/settings";
 import { run, scratchDir, tool } from "../support/tools";
 
+/** Every stack of the project (Pulumi.<stack>.yaml), the e2e stacks too. */
+const STACKS = fs
+  .readdirSync(PROJECT_DIR)
+  .map((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1])
+  .filter((stack): stack is string => stack !== undefined)
+  .sort();
 const pintVersion = run(tool("pint"), ["version"]).output.trim();
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
