@@ -18,7 +18,7 @@ export interface PintProblem {
   /** Bug, Warning or Information. */
   severity: string;
   lines: number[];
-  /** The alert or recording rule. */
+  /** The alert or recording rule; empty for a problem of a file or group. */
   rule: string;
   /** pint's explanation, e.g. which metric the server had no series for. */
   message: string;
@@ -120,7 +120,8 @@ export function pintLint(dir: string, online?: OnlineOptions): PintReport {
  */
 export function parseTextReport(output: string): PintProblem[] {
   const header = /^(Bug|Fatal|Warning|Information): (.+) \(([a-z_]+\/[a-z_]+)\)$/;
-  const place = /^\s*---> (.+?):(\d+)(?:-(\d+))? -> `(.+?)`/;
+  // File- and group-level problems name no rule.
+  const place = /^\s*---> (.+?):(\d+)(?:-(\d+))?(?: -> `(.+?)`)?/;
   const problems: PintProblem[] = [];
   const lines = output.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -129,9 +130,11 @@ export function parseTextReport(output: string): PintProblem[] {
     if (!head || !where) continue;
     const message: string[] = [];
     for (i += 2; i < lines.length && lines[i].trim() !== "" && !header.test(lines[i]); i++) {
-      // Skip the rule's own lines (`5 | expr: ...`) and the markers under them (`^^^`).
-      if (/^\s*\d+ \|/.test(lines[i]) || /^[\s^]+$/.test(lines[i])) continue;
-      message.push(lines[i].trim());
+      // Skip the rule's own lines (`5 | expr: ...`) and the markers under them (`^^^`),
+      // which the explanation may follow on the same line.
+      if (/^\s*\d+ \|/.test(lines[i])) continue;
+      const text = lines[i].replace(/^[\s^]+/, "").trim();
+      if (text) message.push(text);
     }
     const [first, last = first] = [Number(where[2]), Number(where[3] ?? where[2])];
     problems.push({
@@ -140,7 +143,7 @@ export function parseTextReport(output: string): PintProblem[] {
       reporter: head[3],
       path: where[1],
       lines: Array.from({ length: last - first + 1 }, (_, k) => first + k),
-      rule: where[4],
+      rule: where[4] ?? "",
       message: message.join(" "),
     });
   }

@@ -68,6 +68,47 @@ describe(`pint ${pintVersion} offline, with rules/pint.hcl`, () => {
     ]);
   });
 
+  it("reports each problem with its rule and explanation: a PromQL syntax error, a file-level one", () => {
+    const dir = scratchDir("pint-broken");
+    dirs.push(dir);
+    fs.mkdirSync(path.join(dir, RULES_DIR), { recursive: true });
+    const alert = {
+      alert: "Broken",
+      expr: "sum(rate(http_requests_total[5m]) by",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "s",
+        description: "d",
+        runbook_url: "https://runbooks.observability-stack.dev/alerts/broken",
+      },
+    };
+    const write = (file: string, groups: unknown[]) =>
+      fs.writeFileSync(path.join(dir, RULES_DIR, file), yaml.dump({ groups }));
+    write("broken.yml", [{ name: "broken", rules: [alert] }]);
+    write("twice.yml", [
+      { name: "twice", rules: [] },
+      { name: "twice", rules: [] },
+    ]);
+    const report = pintLint(dir);
+    expect(report.status).not.toBe(0);
+    expect(
+      report.problems.map(({ severity, reporter, rule, message }) => ({
+        severity,
+        reporter,
+        rule,
+        message,
+      })),
+    ).toEqual([
+      {
+        severity: "Fatal",
+        reporter: "promql/syntax",
+        rule: "Broken",
+        message: "unclosed left parenthesis",
+      },
+      { severity: "Fatal", reporter: "yaml/parse", rule: "", message: "duplicated group name" },
+    ]);
+  });
+
   it("still finds every finding the config accepts (no stale acceptance)", () => {
     const config = fs.readFileSync(PINT_CONFIG, "utf8");
     // Blocks that accept a finding: a rule block with a name match and a `disable` list.
