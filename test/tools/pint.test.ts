@@ -18,6 +18,22 @@ const STACKS = fs
   .map((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1])
   .filter((stack): stack is string => stack !== undefined)
   .sort();
+/** pint's checks that query a server (OnlineChecks in its internal/checks/base.go): `--offline` turns them off. */
+const ONLINE_CHECKS = [
+  "alerts/absent",
+  "alerts/count",
+  "alerts/external_labels",
+  "labels/conflict",
+  "promql/counter",
+  "promql/features",
+  "promql/offset",
+  "promql/range_query",
+  "promql/rate",
+  "promql/series",
+  "promql/vector_matching",
+  "query/cost",
+  "rule/link",
+];
 const pintVersion = run(tool("pint"), ["version"]).output.trim();
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -109,17 +125,21 @@ describe(`pint ${pintVersion} offline, with rules/pint.hcl`, () => {
     ]);
   });
 
-  it("still finds every finding the config accepts (no stale acceptance)", () => {
+  it("still finds every finding the config accepts offline (no stale acceptance)", () => {
     const config = fs.readFileSync(PINT_CONFIG, "utf8");
-    // Blocks that accept a finding: a rule block with a name match and a `disable` list.
+    // Blocks that accept a finding: a rule block with a `disable` list.
     const accepted = [...config.matchAll(/^rule \{\n[\s\S]*?^\}\n?/gm)]
       .map((match) => match[0])
       .filter((block) => /\bdisable\s*=/.test(block));
     expect(accepted.length).toBeGreaterThan(0);
     const expected = accepted.flatMap((block) => {
-      const name = /name\s*=\s*"([^"]+)"/.exec(block)![1];
+      // The rule names the block matches (a regexp, as pint reads it); any rule without one.
+      const name = /name\s*=\s*"([^"]+)"/.exec(block)?.[1] ?? ".+";
       const checks = JSON.parse(/disable\s*=\s*(\[[^\]]*\])/.exec(block)![1]) as string[];
-      return checks.map((check) => `${check} ${name}`);
+      // Findings of the online checks only appear against a Prometheus: the e2e judges those.
+      return checks
+        .filter((check) => !ONLINE_CHECKS.includes(check))
+        .map((check) => ({ check, name }));
     });
     const dir = renderedRules("prod");
     const stripped = path.join(dir, "pint-without-acceptances.hcl");
@@ -132,9 +152,8 @@ describe(`pint ${pintVersion} offline, with rules/pint.hcl`, () => {
       ["--no-color", "--offline", `--config=${stripped}`, "lint", "--min-severity=info", RULES_DIR],
       dir,
     );
-    for (const finding of expected) {
-      const [check, name] = finding.split(" ");
-      expect(result.output).toMatch(new RegExp(`\\(${check}\\)\\n.*-> \`${name}\``));
+    for (const { check, name } of expected) {
+      expect(result.output).toMatch(new RegExp(`\\(${check}\\)\\n.*-> \`(?:${name})\``));
     }
   });
 });
