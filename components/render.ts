@@ -2,6 +2,7 @@ import { budgetUse } from "../config/budget";
 import { formatCpu, formatGibibytes } from "../config/quantity";
 import { enabledComponents, SecretRef, Settings } from "../config/settings";
 import { ComponentId } from "./definition";
+import { CATALOG } from "./catalog";
 import { buildSpecs } from "./specs";
 import { ServiceSpec } from "./spec";
 import { toJson } from "./yaml";
@@ -17,8 +18,11 @@ export function secretPlaceholder(ref: SecretRef): string {
   return `<secret:${ref.secret}>`;
 }
 
-function componentManifest(spec: ServiceSpec) {
+function componentManifest(spec: ServiceSpec, settings: Settings) {
+  const standIn = settings.components[spec.id].standIn;
   return {
+    // A test stack's stand-in says so where the component's image is read.
+    ...(standIn && { standIn: `${standIn} (not ${CATALOG[spec.id].displayName} itself)` }),
     image: spec.image,
     workload: spec.workload,
     replicas: spec.replicas,
@@ -64,7 +68,7 @@ export function renderManifest(settings: Settings, specs: ServiceSpec[]) {
     rulePacks: settings.rules.packs,
     errorTracking: trackerManifest(settings),
     components: Object.fromEntries(
-      specs.map((spec) => [spec.id, componentManifest(spec)]),
+      specs.map((spec) => [spec.id, componentManifest(spec, settings)]),
     ) as Record<ComponentId, ReturnType<typeof componentManifest>>,
   };
 }

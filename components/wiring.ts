@@ -1,4 +1,4 @@
-import { enabledComponents, isEnabled, Settings } from "../config/settings";
+import { enabledComponents, isEnabled, runsItself, Settings } from "../config/settings";
 import { CATALOG } from "./catalog";
 import { ComponentId } from "./definition";
 
@@ -23,14 +23,15 @@ export function wiring(settings: Settings): Edge[] {
   const on = (id: ComponentId) => isEnabled(settings, id);
   const edges: Edge[] = [];
   if (on("prometheus")) {
-    for (const component of enabledComponents(settings)) {
+    // A test stack's stand-in (components/loki/stand-in.ts) has none of the component's metrics.
+    for (const component of enabledComponents(settings).filter((c) => c.standIn === undefined)) {
       edges.push(edge("prometheus", component.id, CATALOG[component.id].metrics.port, "scrape"));
     }
     if (on("alertmanager")) edges.push(edge("prometheus", "alertmanager", "http", "alerts"));
   }
   if (on("grafana")) {
     if (on("prometheus")) edges.push(edge("grafana", "prometheus", "http", "datasource"));
-    if (on("loki")) edges.push(edge("grafana", "loki", "http", "datasource"));
+    if (runsItself(settings, "loki")) edges.push(edge("grafana", "loki", "http", "datasource"));
     if (on("jaeger")) edges.push(edge("grafana", "jaeger", "ui", "datasource"));
     if (on("alertmanager")) edges.push(edge("grafana", "alertmanager", "http", "datasource"));
   }

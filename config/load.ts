@@ -56,6 +56,7 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
       resolveComponent(id, preset, overrides[id], config.imageRegistry),
     ]),
   ) as Record<ComponentId, ComponentSettings>;
+  standInImages(components);
   return {
     project: raw.project,
     stack: raw.stack,
@@ -141,7 +142,18 @@ function resolveComponent(
     ports: publishedPorts,
     storage: definition.dataPath ? storage : undefined,
     security: resolveSecurity(id, override?.securityContext),
+    ...(override?.standIn ? { standIn: override.standIn } : {}),
   };
+}
+
+/**
+ * A stand-in runs another component's program, so it takes that component's image (with
+ * the stack's registry and overrides applied): the `collector` stand-in runs the collector's.
+ */
+function standInImages(components: Record<ComponentId, ComponentSettings>): void {
+  for (const component of Object.values(components)) {
+    if (component.standIn === "collector") component.image = components.otelCollector.image;
+  }
 }
 
 /** The image's user unless overridden; a root filesystem stays writable where the image writes to it. */
@@ -187,6 +199,7 @@ function checkSettings(settings: Settings, config: StackConfig): string[] {
     ...duplicatePorts(enabled, trackerPublishedPorts(settings)),
     ...sentryProblems(settings, config),
     ...scrapeJobProblems(settings),
+    ...standInProblems(config),
     ...budgetProblems(budgetUse(settings.environment, enabled)),
   ];
 }
@@ -326,4 +339,19 @@ function scrapeJobProblems(settings: Settings): string[] {
         ]
       : [];
   });
+}
+
+/** A stand-in brings its own image; an image set for the component it replaces would be ignored. */
+function standInProblems(config: StackConfig): string[] {
+  return Object.entries(config.components ?? {}).flatMap(([id, override]) =>
+    override?.standIn && override.image
+      ? [
+          problem(
+            ["components", id, "image"],
+            override.image,
+            `is not used while components.${id}.standIn is ${override.standIn} (the stand-in runs the collector's image, components.otelCollector.image): remove one of the two`,
+          ),
+        ]
+      : [],
+  );
 }

@@ -46,6 +46,17 @@ const imageTag = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "must be an image tag" })
   .refine((tag) => tag !== "latest", { error: "must be a pinned version, not latest" });
+/**
+ * Components a test stack may replace by a stand-in that is itself a real program, and the
+ * stand-ins each allows. Loki is not built here (its module is AGPL): the e2e stack runs a
+ * second OpenTelemetry collector in its place, which receives on Loki's OTLP path and prints
+ * what it gets (components/loki/stand-in.ts). Never meant for a user's stack.
+ */
+export const STAND_INS = { loki: ["collector"] } as const satisfies Partial<
+  Record<ComponentId, readonly string[]>
+>;
+export type StandIn = (typeof STAND_INS)["loki"][number];
+
 const ipv4 = z.ipv4({ error: "must be an IPv4 address such as 127.0.0.1 or 0.0.0.0" });
 
 /** A secret key's value: decrypted text under Pulumi, `{secure: ...}` read from a stack file. */
@@ -74,7 +85,18 @@ function componentOverride(id: ComponentId) {
       .optional(),
     storage: memoryText.optional(),
     securityContext: securityContextOverride.optional(),
+    ...standInKey(id),
   });
+}
+
+const standInSchema = z.enum(STAND_INS.loki).optional();
+
+/**
+ * `standIn` exists only for the components STAND_INS names; the type has it everywhere (as
+ * an optional value), the schema refuses it elsewhere as an unknown key.
+ */
+function standInKey(id: ComponentId): { standIn: typeof standInSchema } {
+  return (id in STAND_INS ? { standIn: standInSchema } : {}) as { standIn: typeof standInSchema };
 }
 
 /** One service of the in-stack error tracker: the overrides a component has, less replicas. */

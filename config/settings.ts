@@ -2,7 +2,7 @@ import { ComponentId, Workload } from "../components/definition";
 import { Duration } from "./duration";
 import { Environment, ResourcesText, Target } from "./presets";
 import { AlertOverride } from "../rules/render";
-import { SecretKey } from "./schema";
+import { SecretKey, StandIn } from "./schema";
 import type { InStackMode, TrackerSecret, TrackerServiceId } from "../components/sentry/definition";
 
 /** A credential by its config key; provisioning turns it into a Pulumi secret, rendering into a placeholder. */
@@ -25,6 +25,11 @@ export interface ComponentSettings {
   storage?: string;
   /** The user and root filesystem the container runs with: the image's, or the config's override. */
   security: ComponentSecurity;
+  /**
+   * A test stack's stand-in that runs in the component's place (`components.<id>.standIn`);
+   * undefined for the component itself. See STAND_INS.
+   */
+  standIn?: StandIn;
 }
 
 export interface ComponentSecurity {
@@ -102,4 +107,9 @@ export function enabledComponents(settings: Settings): ComponentSettings[] {
 
 export function isEnabled(settings: Settings, id: ComponentId): boolean {
   return settings.components[id].enabled;
+}
+
+/** The component runs as itself: enabled, and not replaced by a test stack's stand-in. */
+export function runsItself(settings: Settings, id: ComponentId): boolean {
+  return isEnabled(settings, id) && settings.components[id].standIn === undefined;
 }

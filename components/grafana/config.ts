@@ -1,4 +1,4 @@
-import { isEnabled, Settings } from "../../config/settings";
+import { isEnabled, runsItself, Settings } from "../../config/settings";
 import { serviceAddress } from "../spec";
 import { issueSearchUrl } from "../sentry/links";
 import { CORRELATION_FIELDS, DATASOURCE_UIDS } from "./datasources";
@@ -76,7 +76,7 @@ function jaegerDatasource(settings: Settings) {
     type: "jaeger",
     access: "proxy",
     url: `http://${serviceAddress("jaeger", "ui")}`,
-    jsonData: isEnabled(settings, "loki")
+    jsonData: runsItself(settings, "loki")
       ? {
           tracesToLogsV2: {
             datasourceUid: DATASOURCE_UIDS.loki,
@@ -107,7 +107,7 @@ export function renderDatasources(settings: Settings) {
     apiVersion: 1,
     datasources: [
       ...(isEnabled(settings, "prometheus") ? [prometheusDatasource()] : []),
-      ...(isEnabled(settings, "loki") ? [lokiDatasource(settings)] : []),
+      ...(runsItself(settings, "loki") ? [lokiDatasource(settings)] : []),
       ...(isEnabled(settings, "jaeger") ? [jaegerDatasource(settings)] : []),
       ...(isEnabled(settings, "alertmanager") ? [alertmanagerDatasource()] : []),
     ],

@@ -3,6 +3,7 @@ import { Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { baseSpec, ServiceSpec } from "../spec";
 import { toYaml } from "../yaml";
+import { lokiStandInSpec } from "./stand-in";
 
 const CONFIG_DIR = "/etc/loki";
 
@@ -50,6 +51,7 @@ export function renderLokiConfig(settings: Settings) {
 }
 
 export function lokiSpec(settings: Settings): ServiceSpec {
+  if (settings.components.loki.standIn === "collector") return lokiStandInSpec(settings);
   return baseSpec(settings, "loki", {
     args: [`-config.file=${CONFIG_DIR}/loki.yml`],
     configFiles: [

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the local images the e2e stack runs, since no registry can be reached here: each is
-# a static binary from scripts/toolchain (prometheus, alertmanager, node_exporter, loki,
-# jaeger, otelcol, cadvisor) plus busybox (a shell and wget for the health check),
+# a static binary from scripts/toolchain (prometheus, alertmanager, node_exporter, jaeger,
+# otelcol, cadvisor) plus busybox (a shell and wget for the health check),
 # imported with `docker import`. The image names come from the e2e stack's own settings
 # (the loader `pulumi up` and `npm run render` use), so they always match what
 # Pulumi.e2e.yaml deploys; a disabled component's image is built too when its binary is
@@ -67,7 +67,8 @@ build_image() {
 build_image prometheus prometheus 65534 /prometheus
 build_image alertmanager alertmanager 65534 /alertmanager
 build_image nodeExporter node_exporter 65534 -
-build_image loki loki 10001 /loki
+# No Loki image: Loki is not built here (AGPL). The e2e stack runs its stand-in, a second
+# collector, from the collector's image (components.loki.standIn in Pulumi.e2e.yaml).
 build_image jaeger jaeger 10001 /badger
 # The official collector image holds only the binary (no Docker health check there; the
 # spec knows that); this one has busybox too, which changes nothing the stack relies on.

@@ -8,7 +8,6 @@
 #     pulumi          pulumi CLI (module proxy) + pulumi-language-nodejs (shared sources)
 #     pulumi-plugins  pulumi-resource-{random,docker,kubernetes} (shared sources), then
 #                     registered with `pulumi plugin install`; implies `pulumi`
-#     loki            loki                         (wrapper module, Go module proxy)
 #     jaeger          jaeger (v2)                  (wrapper module, Go module proxy)
 #     otelcol         otelcol (our builder manifest scripts/toolchain/otelcol-builder.yaml)
 #     cadvisor        cadvisor (our main in scripts/toolchain/cadvisor on the library)
@@ -29,9 +28,11 @@ versions_file=$repo_root/versions.json
 shared_dir=${OBS_SHARED_DIR:-$repo_root/../shared}
 cache_root=${OBS_TOOLCHAIN_DIR:-$HOME/.cache/observability-stack/toolchain}
 
-all_tools=(prometheus alertmanager node-exporter pulumi pulumi-plugins loki jaeger otelcol cadvisor pint kubeconform kube-score)
+# Not Loki: Loki's Go module is AGPL, and no AGPL module is built into the project
+# or its tests (the e2e stack runs a stand-in, components/loki/stand-in.ts).
+all_tools=(prometheus alertmanager node-exporter pulumi pulumi-plugins jaeger otelcol cadvisor pint kubeconform kube-score)
 # The tools --print-path (and so env.sh) puts on PATH.
-path_tools=(prometheus alertmanager node-exporter pulumi loki jaeger otelcol cadvisor pint kubeconform kube-score)
+path_tools=(prometheus alertmanager node-exporter pulumi jaeger otelcol cadvisor pint kubeconform kube-score)
 plugins=(random docker kubernetes)
 
 log() { printf 'toolchain: %s\n' "$*"; }
@@ -60,7 +61,6 @@ amtool_version=$(version_of tools.amtool "$alertmanager_version")
 node_exporter_version=$(version_of components.nodeExporter)
 pulumi_version=$(version_of pulumi.cli)
 language_nodejs_version=$(version_of pulumi.languageNodejs)
-loki_version=$(version_of components.loki)
 # Jaeger v2 is released as Go module v1.x (2.13.0 = v1.76.0): versions.json says which.
 jaeger_version=$(version_of components.jaeger)
 jaeger_module_version=$(version_of tools.jaegerModule)
@@ -87,7 +87,6 @@ key_of() {
       if [[ $language_nodejs_version == "$pulumi_version" ]]; then echo "$pulumi_version"
       else echo "$pulumi_version+nodejs-$language_nodejs_version"; fi ;;
     pulumi-resource-*) echo "${plugin_version[${1#pulumi-resource-}]}" ;;
-    loki) echo "$loki_version" ;;
     jaeger) echo "$jaeger_version" ;;
     otelcol) echo "$otelcol_version" ;;
     cadvisor) echo "$cadvisor_version" ;;
@@ -104,7 +103,7 @@ binaries_of() {
     node-exporter) echo node_exporter ;;
     pulumi) echo pulumi pulumi-language-nodejs ;;
     pulumi-resource-*) echo "$1" ;;
-    loki | jaeger | otelcol | cadvisor | pint | kubeconform | kube-score) echo "$1" ;;
+    jaeger | otelcol | cadvisor | pint | kubeconform | kube-score) echo "$1" ;;
   esac
 }
 bin_dir_of() { echo "$cache_root/$1/$(key_of "$1")/bin"; }
@@ -354,17 +353,6 @@ wrapper_module() {
 # module_time <module@version>: the tag's commit time, RFC 3339 in UTC.
 module_time() { go list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' "$1"; }
 
-build_loki() {
-  local bin=$2 v=$loki_version m=github.com/grafana/loki/v3 b date
-  wrapper_module loki "$m" "v$v" "$m/cmd/loki"
-  b=$m/pkg/util/build
-  date=$(module_time "$m@v$v")
-  (cd loki && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath \
-    -ldflags "-s -w -X $b.Version=$v -X $b.Branch=HEAD -X $b.BuildUser=observability-stack/toolchain -X $b.BuildDate=$date" \
-    -o "$bin/loki" "$m/cmd/loki")
-  expect_version "$bin/loki" "version $v" -version
-}
-
 build_jaeger() {
   local bin=$2 v=$jaeger_version mv=v$jaeger_module_version m=github.com/jaegertracing/jaeger b date
   wrapper_module jaeger "$m" "$mv" "$m/cmd/jaeger"
@@ -437,7 +425,6 @@ if [[ -n ${wanted[pulumi-plugins]:-} ]]; then
   for p in "${plugins[@]}"; do stage "pulumi-resource-$p" "build_pulumi_resource_$p"; done
   for p in "${plugins[@]}"; do register_plugin "$p"; done
 fi
-[[ -n ${wanted[loki]:-} ]] && stage loki build_loki
 [[ -n ${wanted[jaeger]:-} ]] && stage jaeger build_jaeger
 [[ -n ${wanted[otelcol]:-} ]] && stage otelcol build_otelcol
 [[ -n ${wanted[cadvisor]:-} ]] && stage cadvisor build_cadvisor

@@ -173,7 +173,7 @@ export async function collectorThroughput(
   const runs = [await run(`dev sampling (${settings.sampling.ratio * 100} %)`, url, counters)];
   stack.setConfig("sampling", JSON.stringify({ ratio: 0.1, tail: { enabled: true } }));
   stack.up();
-  await waitHealthy(label, ["otelCollector"], 120_000);
+  await waitHealthy(label, settings, ["otelCollector"], 120_000);
   runs.push(await run("prod-like sampling (tail, 10 % + errors + slow)", url, counters));
   return { runs, memoryAfterBytes: stackMemoryBytes(settings) };
 }

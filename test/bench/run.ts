@@ -43,7 +43,7 @@ async function dockerFigures() {
     const started = Date.now();
     stack.up();
     // The collector has no Docker health check: waitHealthy asks its endpoint instead.
-    await waitHealthy("obs-e2e", ids, 300_000, 500);
+    await waitHealthy("obs-e2e", settings, ids, 300_000, 500);
     const upToHealthy = seconds(started);
     const previews = [0, 1, 2].map(() => {
       const start = Date.now();

@@ -6,15 +6,16 @@ import { ComponentId } from "../../components/definition";
 import { memoryMiB } from "../../components/platforms/docker";
 import { REDACTION_MASK } from "../../components/otel-collector/redaction";
 import { docker, stackObjects } from "../support/docker";
-import { containerName, waitHealthy } from "../support/e2e";
+import { containerName, lokiStandInRecords, waitHealthy } from "../support/e2e";
 import { eventually, getJson } from "../support/http";
 import { TestStack } from "../support/pulumi";
 import { PROJECT_DIR, stackSettings } from "../support/settings";
 import { DemoService, startDemoService } from "./demo-service";
 
 /**
- * The telemetry pipeline of the e2e stack, end to end on the real engines: OTLP traces and
- * logs through the collector into Jaeger and Loki (sampling and redaction applied), an
+ * The telemetry pipeline of the e2e stack, end to end on the real engines: OTLP traces
+ * through the collector into Jaeger, and logs to Loki's stand-in (a second collector: Loki
+ * is not built here), sampling and redaction applied; an
  * application service scraped by Prometheus whose errors fire an alert into Alertmanager,
  * and cAdvisor's metrics of the stack's own containers. Steps run in order on one stack.
  */
@@ -25,7 +26,6 @@ const published = (id: ComponentId, port: string) =>
   `http://127.0.0.1:${settings.components[id].ports[port]}`;
 const collectorHttp = published("otelCollector", "otlpHttp");
 const jaegerUrl = published("jaeger", "ui");
-const lokiUrl = published("loki", "http");
 const prometheusUrl = published("prometheus", "http");
 const alertmanagerUrl = published("alertmanager", "http");
 const deployedIds = Object.values(settings.components)
@@ -155,7 +155,7 @@ describe("telemetry pipeline of the e2e stack", () => {
   test("1. pulumi up: every component healthy", async () => {
     deployed = true;
     stack.up();
-    await waitHealthy(LABEL, deployedIds, 180_000);
+    await waitHealthy(LABEL, settings, deployedIds, 180_000);
   });
 
   test("2. traces: all of 100 traces sent with dev sampling (100 %) reach Jaeger, redacted", async () => {
@@ -179,10 +179,12 @@ describe("telemetry pipeline of the e2e stack", () => {
     expect(JSON.stringify(tags)).not.toContain("hunter2");
   });
 
-  test("3. logs: a record sent through the collector is found in Loki by correlation id, redacted", async () => {
+  test("3. logs: what the collector sends to Loki carries the correlation and trace IDs, redacted (Loki itself is not running: a second collector stands in on Loki's /otlp/v1/logs)", async () => {
+    expect(settings.components.loki.standIn).toBe("collector");
     const service = `e2e-logs-${RUN}`;
     const correlationId = `corr-${hex(8)}`;
     const traceId = hex(16);
+    const spanId = hex(8);
     await post(`${collectorHttp}/v1/logs`, {
       resourceLogs: [
         {
@@ -198,7 +200,7 @@ describe("telemetry pipeline of the e2e stack", () => {
                   severityText: "ERROR",
                   body: { stringValue: `payment failed for order 42 (${correlationId})` },
                   traceId,
-                  spanId: hex(8),
+                  spanId,
                   attributes: [
                     attribute("correlation_id", correlationId),
                     attribute("trace_id", traceId),
@@ -211,33 +213,31 @@ describe("telemetry pipeline of the e2e stack", () => {
         },
       ],
     });
-    const params = new URLSearchParams({
-      query: `{service_name="${service}"} | correlation_id="${correlationId}"`,
-      start: String((Date.now() - 600_000) * 1_000_000),
-      end: String((Date.now() + 60_000) * 1_000_000),
-      limit: "10",
-    });
-    const streams = await eventually(
-      "the log record in Loki",
+    // The collector batches for up to 5 s before it exports.
+    const received = await eventually(
+      "the log record at Loki's stand-in",
       async () => {
-        const body = await getJson(`${lokiUrl}/loki/api/v1/query_range?${params}`);
-        const result = body.data.result as { stream: Record<string, string>; values: string[][] }[];
-        return result.length > 0 ? result : undefined;
+        const records = lokiStandInRecords(LABEL).filter((r) => r.resource["service.name"] === service);
+        return records.length > 0 ? records : undefined;
       },
       90_000,
     );
-    expect(streams).toHaveLength(1);
-    const [stream] = streams;
-    expect(stream.values).toHaveLength(1);
-    expect(stream.values[0][1]).toContain("payment failed for order 42");
-    expect(stream.stream).toMatchObject({
-      service_name: service,
+    expect(received).toHaveLength(1);
+    const [record] = received;
+    expect(record.body).toBe(`payment failed for order 42 (${correlationId})`);
+    expect(record.severityText).toBe("ERROR");
+    expect(record.traceId).toBe(traceId);
+    expect(record.spanId).toBe(spanId);
+    expect(record.attributes).toMatchObject({
       correlation_id: correlationId,
       trace_id: traceId,
       password: REDACTION_MASK,
     });
-    expect(JSON.stringify(streams)).not.toContain("hunter2");
+    expect(JSON.stringify(lokiStandInRecords(LABEL))).not.toContain("hunter2");
   });
+
+  test.skip("logs in Loki itself (stream labels, LogQL by correlation_id): Loki is not built here (AGPL) and does not run in this e2e; its config is checked statically (test/unit/loki-config.test.ts)", () =>
+    undefined);
 
   test("4. cAdvisor (its image, args and mounts, unprivileged) and a demo service join Prometheus through scrapeJobs", async () => {
     // The stack runs cAdvisor privileged, which this Docker engine cannot start (see
@@ -283,7 +283,7 @@ describe("telemetry pipeline of the e2e stack", () => {
       ]),
     );
     stack.up();
-    await waitHealthy(LABEL, ["prometheus"], 120_000);
+    await waitHealthy(LABEL, settings, ["prometheus"], 120_000);
     const up = await eventually(
       "both new targets up",
       async () => {
@@ -358,7 +358,7 @@ describe("telemetry pipeline of the e2e stack", () => {
   test("7. prod-like sampling: about 10 % of OK traces and every error trace reach Jaeger", async () => {
     stack.setConfig("sampling", JSON.stringify({ ratio: 0.1, tail: { enabled: true } }));
     stack.up();
-    await waitHealthy(LABEL, ["otelCollector"], 120_000);
+    await waitHealthy(LABEL, settings, ["otelCollector"], 120_000);
     const service = `e2e-prod-${RUN}`;
     const ok = await sendTraces(service, 100, "ok");
     const errors = await sendTraces(service, 20, "error");

@@ -265,6 +265,35 @@ describe("bad input: one message per problem, naming key, value and what is allo
     ]);
   });
 
+  test("a stand-in: only for Loki, only the collector, and not with an image of its own", () => {
+    expect(
+      problemsOf({
+        environment: "dev",
+        components: { jaeger: { standIn: "collector" }, loki: { standIn: "promtail" } },
+      }),
+    ).toEqual([
+      'observability-stack:components.loki.standIn = "promtail": must be one of "collector"',
+      "observability-stack:components.jaeger.standIn: unknown key; allowed here: enabled, image, replicas, resources, ports, storage, securityContext",
+    ]);
+    expect(
+      problemsOf({
+        environment: "dev",
+        components: { loki: { standIn: "collector", image: { tag: "3.7.8" } } },
+      }),
+    ).toEqual([
+      'observability-stack:components.loki.image = {"tag":"3.7.8"}: is not used while components.loki.standIn is collector (the stand-in runs the collector\'s image, components.otelCollector.image): remove one of the two',
+    ]);
+    const settings = settingsFrom({
+      environment: "dev",
+      imageRegistry: "mirror.local",
+      components: { loki: { standIn: "collector" } },
+    });
+    expect(settings.components.loki.image).toBe(settings.components.otelCollector.image);
+    expect(settings.components.loki.image).toMatch(
+      /^mirror\.local\/otel\/opentelemetry-collector-contrib:/,
+    );
+  });
+
   test("the error names the stack and says nothing was created", () => {
     expect(() => settingsFrom({ environment: "dev", sampling: { ratio: 3 } })).toThrow(
       /^Stack "test" has 1 config problem; nothing was created:\n {2}- observability-stack:sampling\.ratio/,
