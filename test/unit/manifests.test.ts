@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
@@ -10,21 +9,9 @@ import { unwrap } from "../../scripts/manifests/record";
 import { loadSettings } from "../../config/load";
 import { readStackFile } from "../../config/stack-file";
 import { PROJECT_DIR, stackSettings } from "../support/settings";
+import { runRender } from "../support/render-command";
 
 const SECRETS_FIXTURE = path.join(PROJECT_DIR, "test/fixtures/secrets");
-
-function render(projectDir: string, args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", path.join(PROJECT_DIR, "scripts/render.ts"), ...args],
-    {
-      cwd: projectDir,
-      encoding: "utf8",
-      env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_DIR, "tsconfig.json") },
-    },
-  );
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const find = (objects: KubernetesObject[], kind: string, name: string) =>
   objects.find((object) => object.kind === kind && object.metadata.name === name)! as any;
@@ -117,7 +104,13 @@ describe("Kubernetes manifests recorded from the program under mocks", () => {
 describe("npm run render -- --manifests", () => {
   test("writes the manifests below kubernetes/, stack config secrets as placeholders, never their (encrypted) text", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "render-manifests-"));
-    const result = render(SECRETS_FIXTURE, ["--stack", "secrets-k8s", "--out", out, "--manifests"]);
+    const result = runRender(SECRETS_FIXTURE, [
+      "--stack",
+      "secrets-k8s",
+      "--out",
+      out,
+      "--manifests",
+    ]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const dir = path.join(out, "kubernetes");
@@ -141,7 +134,7 @@ describe("npm run render -- --manifests", () => {
 
   test("a Docker stack is refused with the key that decides it", () => {
     const out = path.join(os.tmpdir(), `render-manifests-dev-${process.pid}`);
-    const result = render(PROJECT_DIR, ["--stack", "dev", "--out", out, "--manifests"]);
+    const result = runRender(PROJECT_DIR, ["--stack", "dev", "--out", out, "--manifests"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       "--manifests: stack dev deploys to docker (observability-stack:target); Kubernetes manifests need a stack whose target is kubernetes",

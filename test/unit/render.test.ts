@@ -1,8 +1,8 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR, STACKS } from "../support/settings";
+import { runRender } from "../support/render-command";
 
 const LAYOUT = [
   "prometheus/prometheus.yml",
@@ -15,19 +15,6 @@ const LAYOUT = [
   "manifest.json",
 ];
 
-function render(projectDir: string, args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", path.join(PROJECT_DIR, "scripts/render.ts"), ...args],
-    {
-      cwd: projectDir,
-      encoding: "utf8",
-      env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_DIR, "tsconfig.json") },
-    },
-  );
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
 }
@@ -35,7 +22,7 @@ function tempDir(): string {
 describe("npm run render", () => {
   test.each(STACKS)("writes the documented layout for %s", (stack) => {
     const out = tempDir();
-    const result = render(PROJECT_DIR, ["--stack", stack, "--out", out]);
+    const result = runRender(PROJECT_DIR, ["--stack", stack, "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     for (const file of LAYOUT) expect(fs.existsSync(path.join(out, file))).toBe(true);
@@ -50,7 +37,7 @@ describe("npm run render", () => {
   test("bad config exits non-zero with every problem and writes nothing", () => {
     const out = tempDir();
     fs.rmSync(out, { recursive: true });
-    const result = render(path.join(PROJECT_DIR, "test/fixtures/bad-config"), [
+    const result = runRender(path.join(PROJECT_DIR, "test/fixtures/bad-config"), [
       "--stack",
       "broken",
       "--out",
@@ -67,7 +54,7 @@ describe("npm run render", () => {
   });
 
   test("an unknown stack names the stacks that exist", () => {
-    const result = render(PROJECT_DIR, ["--stack", "qa"]);
+    const result = runRender(PROJECT_DIR, ["--stack", "qa"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
       /no stack file .*Pulumi\.qa\.yaml; stacks here: dev, e2e, k8s-e2e, prod, staging/,
@@ -76,7 +63,7 @@ describe("npm run render", () => {
 
   test("secrets appear as placeholders, never as their (encrypted) text", () => {
     const out = tempDir();
-    const result = render(path.join(PROJECT_DIR, "test/fixtures/secrets"), [
+    const result = runRender(path.join(PROJECT_DIR, "test/fixtures/secrets"), [
       "--stack",
       "secrets",
       "--out",
