@@ -217,7 +217,9 @@ describe("telemetry pipeline of the e2e stack", () => {
     const received = await eventually(
       "the log record at Loki's stand-in",
       async () => {
-        const records = lokiStandInRecords(LABEL).filter((r) => r.resource["service.name"] === service);
+        const records = lokiStandInRecords(LABEL).filter(
+          (r) => r.resource["service.name"] === service,
+        );
         return records.length > 0 ? records : undefined;
       },
       90_000,
