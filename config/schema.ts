@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { CATALOG } from "../components/catalog";
 import { COMPONENT_IDS, ComponentId } from "../components/definition";
-import { DURATION_HINT, parseDuration } from "./duration";
+import {
+  Duration,
+  DURATION_HINT,
+  durationProblem,
+  DurationRules,
+  lokiRetentionProblem,
+  parseDuration,
+} from "./duration";
 import { ENVIRONMENTS, TARGETS } from "./presets";
 import { RULE_PACKS, RULE_PACK_NAMES } from "../rules/packs";
 import {
@@ -13,18 +20,21 @@ import {
 import { alertsOf } from "../rules/render";
 import { CPU_HINT, MEMORY_HINT, parseCpu, parseMemory } from "./quantity";
 
-/** Keys whose values are credentials: set with `pulumi config set --secret`, never in plain text. */
-export const SECRET_KEYS = [
-  "sentryDsn",
-  "slackWebhookUrl",
-  "pagerdutyRoutingKey",
-  "deadMansSwitchUrl",
-] as const;
-export type SecretKey = (typeof SECRET_KEYS)[number];
+export { SECRET_KEYS, type SecretKey } from "./credentials";
 
-const durationText = z.string().refine((text) => parseDuration(text) !== undefined, {
-  error: `must be ${DURATION_HINT}`,
-});
+/**
+ * A duration in the one notation (config/duration.ts), refused where the program that
+ * receives it would refuse it; `receiver` adds that program's own limits.
+ */
+function durationText(
+  rules: DurationRules = {},
+  receiver?: (value: Duration) => string | undefined,
+) {
+  return z.string({ error: `must be ${DURATION_HINT}` }).superRefine((text, context) => {
+    const wrong = durationProblem(text, rules) ?? receiver?.(parseDuration(text, rules)!);
+    if (wrong) context.addIssue({ code: "custom", message: wrong, input: text });
+  });
+}
 const memoryText = z.string().refine((text) => parseMemory(text) !== undefined, {
   error: `must be ${MEMORY_HINT}`,
 });
@@ -137,10 +147,8 @@ const sentryConfig = z.strictObject({
 
 const alertOverride = z.strictObject({
   threshold: z.number().optional(),
-  for: z
-    .string()
-    .regex(/^\d+[smhdw]$/, { error: "must be a duration such as 30s, 5m, 1h" })
-    .optional(),
+  // Prometheus' `for`: 0s fires as soon as the expression is true.
+  for: durationText({ zero: true }).optional(),
   severity: z.enum(["critical", "warning", "info"]).optional(),
 });
 const alertNames = RULE_PACKS.flatMap((pack) => alertsOf(pack).map((alert) => alert.alert));
@@ -183,16 +191,16 @@ export const stackConfigSchema = z.strictObject({
       tail: z
         .strictObject({
           enabled: z.boolean().optional(),
-          latencyThreshold: durationText.optional(),
+          latencyThreshold: durationText().optional(),
         })
         .optional(),
     })
     .optional(),
   retention: z
     .strictObject({
-      metrics: durationText.optional(),
-      logs: durationText.optional(),
-      traces: durationText.optional(),
+      metrics: durationText().optional(),
+      logs: durationText({}, lokiRetentionProblem).optional(),
+      traces: durationText().optional(),
     })
     .optional(),
   components: z

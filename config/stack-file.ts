@@ -14,10 +14,23 @@ export function readStackFile(projectDir: string, stack: string): RawStackConfig
       .filter((name): name is string => name !== undefined);
     throw new ConfigError(stack, [`no stack file ${file}; stacks here: ${known.join(", ")}`]);
   }
-  const document = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as {
-    config?: Record<string, unknown>;
-  };
+  const document = (parseYaml(stack, file) ?? {}) as { config?: Record<string, unknown> };
   return fromConfigMap(stack, document.config ?? {});
+}
+
+/** The file's YAML, or a ConfigError naming the file, the line and column, and what is wrong. */
+function parseYaml(stack: string, file: string): unknown {
+  try {
+    return yaml.load(fs.readFileSync(file, "utf8"), { filename: file });
+  } catch (error) {
+    if (!(error instanceof yaml.YAMLException)) throw error;
+    // js-yaml counts lines and columns from 0; editors from 1. Its snippet quotes the file's
+    // lines, which may hold a credential written in plain text, so only the reason is shown.
+    const where = error.mark ? `:${error.mark.line + 1}:${error.mark.column + 1}` : "";
+    throw new ConfigError(stack, [
+      `${file}${where}: not valid YAML (${error.reason}); nothing in it was read`,
+    ]);
+  }
 }
 
 /** Keeps the project's own keys; encrypted values become secret keys whose text is never read. */

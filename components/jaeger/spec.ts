@@ -1,4 +1,4 @@
-import { toHours } from "../../config/duration";
+import { toGoDuration } from "../../config/duration";
 import { Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { baseSpec, ServiceSpec } from "../spec";
@@ -55,7 +55,7 @@ export function renderJaegerConfig(settings: Settings) {
             badger: {
               directories: { keys: `${data}/keys`, values: `${data}/values` },
               ephemeral: false,
-              ttl: { spans: toHours(settings.retention.traces) },
+              ttl: { spans: toGoDuration(settings.retention.traces) },
             },
           },
         },

@@ -1,4 +1,4 @@
-import { toHours } from "../../config/duration";
+import { toGoDuration } from "../../config/duration";
 import { Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { baseSpec, ServiceSpec } from "../spec";
@@ -37,7 +37,7 @@ export function renderLokiConfig(settings: Settings) {
       ],
     },
     limits_config: {
-      retention_period: toHours(settings.retention.logs),
+      retention_period: toGoDuration(settings.retention.logs),
       allow_structured_metadata: true,
       volume_enabled: true,
     },
