@@ -3,6 +3,8 @@ import { COMPONENT_IDS, ComponentId, defaultImageTag } from "../components/defin
 import { budgetProblems, budgetUse } from "./budget";
 import { duration } from "./duration";
 import { ConfigError, describeSchemaIssues, problem } from "./errors";
+import { maximumProblems } from "./maximums";
+import { requestProblems } from "./requests";
 import { PRESETS, Preset, ResourcesText } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
 import {
@@ -193,7 +195,16 @@ function resolveResources(
 function checkSettings(settings: Settings, config: StackConfig): string[] {
   const enabled = Object.values(settings.components).filter((component) => component.enabled);
   return [
-    ...enabled.flatMap(requestsWithinLimits),
+    ...enabled.flatMap((component) =>
+      requestProblems(
+        ["components", component.id],
+        component.resources,
+        (config.components as Record<string, ComponentOverride | undefined> | undefined)?.[
+          component.id
+        ],
+        settings.environment,
+      ),
+    ),
     ...enabled.flatMap((component) => replicaProblems(component, settings)),
     ...enabled.flatMap((component) => podSecurityProblems(component, settings, config)),
     ...duplicatePorts(enabled, trackerPublishedPorts(settings)),
@@ -201,28 +212,8 @@ function checkSettings(settings: Settings, config: StackConfig): string[] {
     ...scrapeJobProblems(settings),
     ...standInProblems(config),
     ...budgetProblems(budgetUse(settings.environment, enabled)),
+    ...maximumProblems(settings, config),
   ];
-}
-
-function requestsWithinLimits(component: ComponentSettings): string[] {
-  const { requests, limits } = component.resources;
-  const path = ["components", component.id, "resources", "requests"];
-  const problems: string[] = [];
-  if (parseMemory(requests.memory)! > parseMemory(limits.memory)!) {
-    problems.push(
-      problem(
-        [...path, "memory"],
-        requests.memory,
-        `must not exceed the memory limit ${limits.memory}`,
-      ),
-    );
-  }
-  if (parseCpu(requests.cpu)! > parseCpu(limits.cpu)!) {
-    problems.push(
-      problem([...path, "cpu"], requests.cpu, `must not exceed the CPU limit ${limits.cpu}`),
-    );
-  }
-  return problems;
 }
 
 function replicaProblems(component: ComponentSettings, settings: Settings): string[] {

@@ -18,7 +18,7 @@ import {
   TrackerServiceId,
 } from "../components/sentry/definition";
 import { alertsOf } from "../rules/render";
-import { CPU_HINT, MEMORY_HINT, parseCpu, parseMemory } from "./quantity";
+import { CPU_HINT, cpuProblem, MEMORY_HINT, memoryProblem } from "./quantity";
 
 export { SECRET_KEYS, type SecretKey } from "./credentials";
 
@@ -35,16 +35,30 @@ function durationText(
     if (wrong) context.addIssue({ code: "custom", message: wrong, input: text });
   });
 }
-const memoryText = z.string().refine((text) => parseMemory(text) !== undefined, {
-  error: `must be ${MEMORY_HINT}`,
-});
-const cpuText = z
-  .union([z.string(), z.number()])
-  .transform((value) => String(value))
-  .refine((text) => parseCpu(text) !== undefined && parseCpu(text)! > 0, {
-    error: `must be ${CPU_HINT}`,
+/** Memory or a volume's size, as a quantity with a unit, no less than Docker or a volume can use. */
+function quantityText(use: "memory" | "storage") {
+  return z.string({ error: `must be ${MEMORY_HINT}` }).superRefine((text, context) => {
+    const wrong = memoryProblem(text, use);
+    if (wrong) context.addIssue({ code: "custom", message: wrong, input: text });
   });
+}
+const memoryText = quantityText("memory");
+const storageText = quantityText("storage");
+/** Cores as a number (0.5) or text ("500m"), within what Docker and Kubernetes both accept. */
+const cpuText = z
+  .union([z.string(), z.number()], { error: `must be ${CPU_HINT}` })
+  .superRefine((value, context) => {
+    const wrong = cpuProblem(String(value));
+    if (wrong) context.addIssue({ code: "custom", message: wrong, input: value });
+  })
+  .transform((value) => String(value));
 const resource = z.strictObject({ cpu: cpuText.optional(), memory: memoryText.optional() });
+/** Ceilings above the preset-derived maximums (config/maximums.ts), for a deliberate large value. */
+const maximums = z.strictObject({
+  cpu: cpuText.optional(),
+  memory: memoryText.optional(),
+  storage: storageText.optional(),
+});
 const port = z.int().min(1).max(65535);
 const dnsLabel = z
   .string()
@@ -93,7 +107,8 @@ function componentOverride(id: ComponentId) {
     ports: z
       .strictObject(Object.fromEntries(portNames.map((name) => [name, port.optional()])))
       .optional(),
-    storage: memoryText.optional(),
+    storage: storageText.optional(),
+    maximums: maximums.optional(),
     securityContext: securityContextOverride.optional(),
     ...standInKey(id),
   });
@@ -124,7 +139,8 @@ function trackerServiceOverride(id: TrackerServiceId) {
     ports: z
       .strictObject(Object.fromEntries(portNames.map((name) => [name, port.optional()])))
       .optional(),
-    storage: memoryText.optional(),
+    storage: storageText.optional(),
+    maximums: maximums.optional(),
   });
 }
 

@@ -9,6 +9,7 @@ import {
   TrackerServiceId,
 } from "../components/sentry/definition";
 import { problem } from "./errors";
+import { requestProblems } from "./requests";
 import { Preset, Target } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
 import { StackConfig, TrackerServiceOverride } from "./schema";
@@ -79,9 +80,14 @@ function resolveService(
       ]),
     ),
     storage: definition.dataPath
-      ? (override?.storage ?? context.preset.sentry.storage[id] ?? "1Gi")
+      ? (override?.storage ?? defaultTrackerStorage(context.preset, id))
       : undefined,
   };
+}
+
+/** A tracker service's volume unless overridden: the preset's, or 1Gi where it names none. */
+export function defaultTrackerStorage(preset: Preset, id: TrackerServiceId): string {
+  return preset.sentry.storage[id] ?? "1Gi";
 }
 
 /**
@@ -128,23 +134,18 @@ export function sentryProblems(settings: Settings, config: StackConfig): string[
   }
   problems.push(...overrideProblems(sentry.mode, config));
   if (isInStack(sentry.mode) && "services" in sentry) {
+    const overrides = (config.sentry?.services ?? {}) as Partial<
+      Record<TrackerServiceId, TrackerServiceOverride>
+    >;
     for (const service of sentry.services) {
-      const { requests, limits } = service.resources;
-      const path = ["sentry", "services", service.id, "resources", "requests"];
-      if (parseMemory(requests.memory)! > parseMemory(limits.memory)!) {
-        problems.push(
-          problem(
-            [...path, "memory"],
-            requests.memory,
-            `must not exceed the memory limit ${limits.memory}`,
-          ),
-        );
-      }
-      if (parseCpu(requests.cpu)! > parseCpu(limits.cpu)!) {
-        problems.push(
-          problem([...path, "cpu"], requests.cpu, `must not exceed the CPU limit ${limits.cpu}`),
-        );
-      }
+      problems.push(
+        ...requestProblems(
+          ["sentry", "services", service.id],
+          service.resources,
+          overrides[service.id],
+          settings.environment,
+        ),
+      );
     }
     problems.push(...trackerBudgetProblems(trackerBudgetUse(sentry.mode, sentry.services)));
   }

@@ -147,3 +147,140 @@ describe("durations: what Prometheus, Loki and Jaeger accept", () => {
     expect(jaeger.content).toMatch(/ttl:\n\s+spans: 25h30m\n/);
   });
 });
+
+describe("quantities: no less than Docker takes, no more than a component's maximum", () => {
+  const MISSING_UNIT = "a number without a unit is bytes (write 512Mi, not 512)";
+  test.each([
+    [
+      "components.loki.resources.limits.memory",
+      "0",
+      "must be at least 6Mi: Docker refuses a memory limit below 6 MiB",
+    ],
+    ["components.loki.resources.limits.memory", "512", MISSING_UNIT],
+    ["components.loki.resources.requests.memory", "5Mi", "must be at least 6Mi"],
+    ["components.grafana.resources.limits.memory", "6M", "must be at least 6Mi"],
+    [
+      "components.loki.storage",
+      "0",
+      "must be at least 1Mi: a smaller volume holds no data directory",
+    ],
+    ["components.prometheus.storage", "100", MISSING_UNIT],
+    ["sentry.services.bugsink.storage", "1Ki", "must be at least 1Mi"],
+    [
+      "components.loki.resources.limits.cpu",
+      "5m",
+      "must be at least 10m (0.01 CPU): Docker's --cpus takes no less",
+    ],
+    ["components.loki.resources.requests.cpu", "0.5m", "must be at least 10m"],
+    ["components.loki.resources.requests.cpu", 0.001, "must be at least 10m"],
+    ["components.loki.resources.limits.cpu", "0", "must be at least 10m"],
+    [
+      "components.loki.resources.requests.cpu",
+      "10.5m",
+      "must be whole millicores, such as 15m or 0.015: Kubernetes refuses a finer CPU amount",
+    ],
+    ["components.loki.resources.requests.cpu", "0.0125", "must be whole millicores"],
+    [
+      "components.loki.resources.limits.memory",
+      512,
+      "must be a quantity with a unit, such as 512Mi, 1Gi or 1.5G",
+    ],
+    ["components.loki.storage", 5, "must be a quantity with a unit"],
+    [
+      "components.loki.resources.limits.cpu",
+      "1 core",
+      "must be cores such as 0.5 or 2, or millicores such as 500m",
+    ],
+    ["components.loki.maximums.memory", "1", "must be at least 6Mi"],
+  ])("%s = %p", (key, value, allowed) => {
+    const problem = onlyProblem({ environment: "dev", ...at(key, value) });
+    expect(problem).toContain(`observability-stack:${key} = ${JSON.stringify(value)}: must `);
+    expect(problem).toContain(allowed);
+  });
+
+  test.each([
+    [
+      "prod",
+      "components.prometheus.resources.limits.memory",
+      "2Ti",
+      "must be at most 32Gi, the maximum for components.prometheus (16 times prod's preset of 2Gi, to catch a unit typo such as Ti for Gi); if you mean it, set components.prometheus.maximums.memory to at least 2Ti",
+    ],
+    [
+      "prod",
+      "components.loki.storage",
+      "100Ti",
+      "must be at most 1600Gi, the maximum for components.loki (16 times prod's preset of 100Gi",
+    ],
+    [
+      "prod",
+      "components.grafana.resources.limits.cpu",
+      "500",
+      "must be at most 8, the maximum for components.grafana (16 times prod's preset of 500m",
+    ],
+    [
+      "prod",
+      "components.jaeger.resources.limits.memory",
+      "768Gi",
+      "must be at most 12Gi, the maximum for components.jaeger (16 times prod's preset of 768Mi",
+    ],
+    [
+      "staging",
+      "components.alertmanager.storage",
+      "256Gi",
+      "must be at most 4Gi, the maximum for components.alertmanager (16 times staging's preset of 256Mi",
+    ],
+    [
+      "prod",
+      "sentry.services.postgres.storage",
+      "20Ti",
+      "must be at most 320Gi, the maximum for sentry.services.postgres",
+    ],
+    [
+      "prod",
+      "sentry.services.clickhouse.resources.limits.memory",
+      "1536Gi",
+      "must be at most 24Gi, the maximum for sentry.services.clickhouse (16 times prod's preset of 1536Mi",
+    ],
+  ])("%s: %s = %p", (environment, key, value, allowed) => {
+    const problem = onlyProblem({ environment, ...at(key, value) });
+    expect(problem).toContain(`observability-stack:${key} = ${JSON.stringify(value)}: ${allowed}`);
+  });
+
+  test("a raised maximum lets a deliberate value through, and is itself the ceiling", () => {
+    const prometheus = (memory: string, maximum: string) => ({
+      environment: "prod",
+      components: {
+        prometheus: { resources: { limits: { memory } }, maximums: { memory: maximum } },
+      },
+    });
+    expect(
+      settingsFrom(prometheus("64Gi", "64Gi")).components.prometheus.resources.limits.memory,
+    ).toBe("64Gi");
+    expect(onlyProblem(prometheus("65Gi", "64Gi"))).toBe(
+      'observability-stack:components.prometheus.resources.limits.memory = "65Gi": must be at most 64Gi, the maximum for components.prometheus (set by components.prometheus.maximums.memory); if you mean it, set components.prometheus.maximums.memory to at least 65Gi',
+    );
+  });
+
+  test("a maximum lowered below the preset's value blames the maximum", () => {
+    expect(
+      onlyProblem({ environment: "prod", components: { loki: { maximums: { storage: "10Gi" } } } }),
+    ).toBe(
+      'observability-stack:components.loki.maximums.storage = "10Gi": must be at least components.loki.storage, 100Gi (prod\'s preset): remove it or raise it',
+    );
+  });
+
+  test.each([
+    ["dev", "components.loki.resources.limits.memory", "6Mi"],
+    ["dev", "components.loki.resources.requests.cpu", "10m"],
+    ["dev", "components.loki.resources.requests.cpu", 0.01],
+    ["dev", "components.loki.resources.requests.cpu", "0.015"],
+    ["dev", "components.loki.storage", "1Mi"],
+    ["dev", "components.loki.storage", "1.5Gi"],
+    ["prod", "components.prometheus.resources.limits.memory", "32Gi"],
+    ["prod", "components.prometheus.resources.limits.cpu", 24],
+    ["prod", "components.loki.storage", "1600Gi"],
+    ["prod", "components.prometheus.storage", "1.5Ti"],
+  ])("accepted: %s: %s = %p", (environment, key, value) => {
+    expect(() => settingsFrom({ environment, ...at(key, value) })).not.toThrow();
+  });
+});

@@ -106,7 +106,7 @@ describe("bad input: one message per problem, naming key, value and what is allo
         components: { loki: { resources: { limits: { memory: "lots" } } } },
       }),
     ).toEqual([
-      'observability-stack:components.loki.resources.limits.memory = "lots": must be a quantity such as 512Mi, 1Gi or 1.5G',
+      'observability-stack:components.loki.resources.limits.memory = "lots": must be a quantity with a unit, such as 512Mi, 1Gi or 1.5G',
     ]);
   });
 
@@ -188,7 +188,7 @@ describe("bad input: one message per problem, naming key, value and what is allo
         components: { loki: { resources: { requests: { cpu: "2" } } } },
       }),
     ).toEqual([
-      'observability-stack:components.loki.resources.requests.cpu = "2": must not exceed the CPU limit 1',
+      'observability-stack:components.loki.resources.requests.cpu = "2": must not exceed the CPU limit 1 (prod\'s preset); lower the request, or raise components.loki.resources.limits.cpu with it',
     ]);
   });
 
@@ -273,7 +273,7 @@ describe("bad input: one message per problem, naming key, value and what is allo
       }),
     ).toEqual([
       'observability-stack:components.loki.standIn = "promtail": must be one of "collector"',
-      "observability-stack:components.jaeger.standIn: unknown key; allowed here: enabled, image, replicas, resources, ports, storage, securityContext",
+      "observability-stack:components.jaeger.standIn: unknown key; allowed here: enabled, image, replicas, resources, ports, storage, maximums, securityContext",
     ]);
     expect(
       problemsOf({
