@@ -18,32 +18,46 @@ import {
   TrackerServiceId,
 } from "../components/sentry/definition";
 import { alertsOf } from "../rules/render";
+import { repositoryProblem, TAG_HINT, tagProblem } from "./image-reference";
+import {
+  DNS_LABEL_HINT,
+  DNS_SUBDOMAIN_HINT,
+  namespaceProblem,
+  storageClassProblem,
+} from "./kubernetes-names";
 import { CPU_HINT, cpuProblem, MEMORY_HINT, memoryProblem } from "./quantity";
 
 export { SECRET_KEYS, type SecretKey } from "./credentials";
 
 /**
- * A duration in the one notation (config/duration.ts), refused where the program that
- * receives it would refuse it; `receiver` adds that program's own limits.
+ * Text refused with what its checker says, in the user's terms (the checkers live beside
+ * their notation: config/duration.ts, quantity.ts, image-reference.ts, kubernetes-names.ts);
+ * a value of another type gets the hint, so a number where a quantity is wanted reads
+ * "must be a quantity ...", not "must be a string".
+ */
+function checkedText(hint: string, check: (text: string) => string | undefined) {
+  return z.string({ error: `must be ${hint}` }).superRefine((text, context) => {
+    const wrong = check(text);
+    if (wrong) context.addIssue({ code: "custom", message: wrong, input: text });
+  });
+}
+
+/**
+ * A duration in the one notation, refused where the program that receives it would refuse
+ * it; `receiver` adds that program's own limits.
  */
 function durationText(
   rules: DurationRules = {},
   receiver?: (value: Duration) => string | undefined,
 ) {
-  return z.string({ error: `must be ${DURATION_HINT}` }).superRefine((text, context) => {
-    const wrong = durationProblem(text, rules) ?? receiver?.(parseDuration(text, rules)!);
-    if (wrong) context.addIssue({ code: "custom", message: wrong, input: text });
-  });
+  return checkedText(
+    DURATION_HINT,
+    (text) => durationProblem(text, rules) ?? receiver?.(parseDuration(text, rules)!),
+  );
 }
-/** Memory or a volume's size, as a quantity with a unit, no less than Docker or a volume can use. */
-function quantityText(use: "memory" | "storage") {
-  return z.string({ error: `must be ${MEMORY_HINT}` }).superRefine((text, context) => {
-    const wrong = memoryProblem(text, use);
-    if (wrong) context.addIssue({ code: "custom", message: wrong, input: text });
-  });
-}
-const memoryText = quantityText("memory");
-const storageText = quantityText("storage");
+/** Memory and volume sizes: quantities with a unit, no less than Docker or a volume can use. */
+const memoryText = checkedText(MEMORY_HINT, (text) => memoryProblem(text, "memory"));
+const storageText = checkedText(MEMORY_HINT, (text) => memoryProblem(text, "storage"));
 /** Cores as a number (0.5) or text ("500m"), within what Docker and Kubernetes both accept. */
 const cpuText = z
   .union([z.string(), z.number()], { error: `must be ${CPU_HINT}` })
@@ -60,16 +74,11 @@ const maximums = z.strictObject({
   storage: storageText.optional(),
 });
 const port = z.int().min(1).max(65535);
-const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "must be a DNS label (a-z, 0-9, -)" });
-const imageRepository = z.string().regex(/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/, {
-  error: "must be an image repository such as prom/prometheus",
-});
-const imageTag = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "must be an image tag" })
-  .refine((tag) => tag !== "latest", { error: "must be a pinned version, not latest" });
+const imageRepository = checkedText(
+  "an image repository such as prom/prometheus",
+  repositoryProblem,
+);
+const imageTag = checkedText(TAG_HINT, tagProblem);
 /**
  * Components a test stack may replace by a stand-in that is itself a real program, and the
  * stand-ins each allows. Loki is not built here (its module is AGPL): the e2e stack runs a
@@ -226,7 +235,10 @@ export const stackConfigSchema = z.strictObject({
     .optional(),
   docker: z.strictObject({ bindAddress: ipv4.optional() }).optional(),
   kubernetes: z
-    .strictObject({ namespace: dnsLabel.optional(), storageClass: dnsLabel.optional() })
+    .strictObject({
+      namespace: checkedText(DNS_LABEL_HINT, namespaceProblem).optional(),
+      storageClass: checkedText(DNS_SUBDOMAIN_HINT, storageClassProblem).optional(),
+    })
     .optional(),
   sentry: sentryConfig.optional(),
   rules: rulesConfig.optional(),

@@ -1,3 +1,4 @@
+import { hostAgentNamespace } from "../../config/kubernetes-names";
 import { Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { ComponentId } from "../definition";
@@ -40,10 +41,8 @@ function endpointsJob(id: ComponentId, namespace: string): ScrapeConfig {
   };
 }
 
-/** Where the node agents run on Kubernetes: apart from the stack, for their host access. */
-export function hostAgentNamespace(settings: Settings): string {
-  return `${settings.kubernetes.namespace}-host`;
-}
+// Named in config, which checks the name's length before anything is created.
+export { hostAgentNamespace };
 
 function scrapeJob(settings: Settings, id: ComponentId): ScrapeConfig {
   const daemonSet = CATALOG[id].workload === "daemonset";

@@ -4,6 +4,8 @@ import * as path from "path";
 import { ConfigError } from "../../config/errors";
 import { readStackFile } from "../../config/stack-file";
 import { renderStack } from "../../components/render";
+import { namespaceName } from "../../components/platforms/network-policies";
+import { hostAgentNamespace } from "../../config/kubernetes-names";
 import { settingsFrom } from "../support/settings";
 
 /**
@@ -282,5 +284,122 @@ describe("quantities: no less than Docker takes, no more than a component's maxi
     ["prod", "components.prometheus.storage", "1.5Ti"],
   ])("accepted: %s: %s = %p", (environment, key, value) => {
     expect(() => settingsFrom({ environment, ...at(key, value) })).not.toThrow();
+  });
+});
+
+describe("image references: a repository without a tag, a tag that pins a version", () => {
+  const TAG_RULE =
+    "must be an image tag: letters, digits, _, . and -, at most 128 characters, not starting with . or -";
+  test.each([
+    [
+      "components.prometheus.image.repository",
+      "prom/prometheus:v3",
+      'must not hold a tag: write "prom/prometheus" and set the tag apart, in image.tag ("v3")',
+    ],
+    [
+      "components.grafana.image.repository",
+      "registry.local:5000/grafana/grafana:12.3.1",
+      'write "registry.local:5000/grafana/grafana" and set the tag apart',
+    ],
+    ["sentry.services.bugsink.image.repository", "bugsink/bugsink:latest", "must not hold a tag"],
+    [
+      "components.loki.image.repository",
+      "grafana/loki@sha256:0123abcd",
+      "must not hold a digest (@sha256:...)",
+    ],
+    [
+      "components.loki.image.repository",
+      "Grafana/Loki",
+      "must be an image repository such as prom/prometheus",
+    ],
+    ["components.loki.image.repository", "grafana//loki", "path parts in lower case"],
+    ["components.loki.image.repository", "-bad.registry/loki", "must be an image repository"],
+    [
+      "components.loki.image.tag",
+      "latest",
+      "must be a pinned version, not latest (in any letter case)",
+    ],
+    ["components.loki.image.tag", "Latest", "not latest (in any letter case)"],
+    ["components.jaeger.image.tag", "LATEST", "not latest"],
+    ["components.loki.image.tag", ".hidden", TAG_RULE],
+    ["components.loki.image.tag", "-rc1", TAG_RULE],
+    ["components.loki.image.tag", "3.7/8", TAG_RULE],
+    ["components.loki.image.tag", "x".repeat(129), TAG_RULE],
+    ["components.loki.image.tag", 3.7, TAG_RULE],
+  ])("%s = %p", (key, value, allowed) => {
+    const problem = onlyProblem({ environment: "dev", ...at(key, value) });
+    expect(problem).toContain(`observability-stack:${key} = `);
+    expect(problem).toContain(JSON.stringify(value).slice(0, 50));
+    expect(problem).toContain(allowed);
+  });
+
+  test.each([
+    ["components.loki.image.repository", "registry.local:5000/grafana/loki"],
+    ["components.loki.image.repository", "localhost/loki"],
+    ["components.loki.image.repository", "my_org/loki__mirror"],
+    ["components.loki.image.repository", "REGISTRY.example.com/grafana/loki"],
+    ["components.loki.image.tag", "3.7.8_build-1"],
+    ["components.loki.image.tag", "latest-3.7"],
+    ["components.loki.image.tag", "x".repeat(128)],
+  ])("accepted: %s = %p", (key, value) => {
+    expect(() => settingsFrom({ environment: "dev", ...at(key, value) })).not.toThrow();
+  });
+});
+
+describe("Kubernetes names", () => {
+  const LABEL =
+    "must be a DNS label: a-z, 0-9 and -, starting and ending with a letter or digit, at most 63 characters";
+  test.each([
+    [
+      "kubernetes.namespace",
+      "o".repeat(59),
+      "must be at most 58 characters: the host agents run in " +
+        "o".repeat(59) +
+        "-host (64 characters), and a namespace name is at most 63",
+    ],
+    ["kubernetes.namespace", "o".repeat(64), LABEL],
+    [
+      "kubernetes.namespace",
+      "kube-system",
+      "must not be a namespace of the cluster's own (default, kube-system, kube-public, kube-node-lease) nor start with kube-",
+    ],
+    ["kubernetes.namespace", "default", "namespace of the cluster's own"],
+    ["kubernetes.namespace", "kube-public", "namespace of the cluster's own"],
+    ["kubernetes.namespace", "kube-node-lease", "namespace of the cluster's own"],
+    ["kubernetes.namespace", "kube-obs", "nor start with kube- (reserved for Kubernetes)"],
+    ["kubernetes.namespace", "Observability", LABEL],
+    ["kubernetes.namespace", "obs.prod", LABEL],
+    ["kubernetes.namespace", "obs-", LABEL],
+    [
+      "kubernetes.storageClass",
+      "fast..ssd",
+      "must be a DNS subdomain: DNS labels (a-z, 0-9 and -) joined by dots, at most 253 characters",
+    ],
+    ["kubernetes.storageClass", "Fast-SSD", "must be a DNS subdomain"],
+    ["kubernetes.storageClass", `${"a".repeat(63)}.`.repeat(4) + "b", "at most 253 characters"],
+    ["kubernetes.storageClass", "ssd-.local", "must be a DNS subdomain"],
+  ])("%s = %p", (key, value, allowed) => {
+    const problem = onlyProblem({ environment: "staging", ...at(key, value) });
+    expect(problem).toContain(`observability-stack:${key} = ${JSON.stringify(value).slice(0, 50)}`);
+    expect(problem).toContain(allowed);
+  });
+
+  test.each([
+    ["kubernetes.namespace", "o".repeat(58)],
+    ["kubernetes.namespace", "obs-1"],
+    ["kubernetes.namespace", "kubernetes-obs"],
+    ["kubernetes.storageClass", "ebs.csi.aws.com"],
+    ["kubernetes.storageClass", "fast-ssd"],
+  ])("accepted: %s = %p", (key, value) => {
+    expect(() => settingsFrom({ environment: "staging", ...at(key, value) })).not.toThrow();
+  });
+
+  test("the host agents' namespace is the one the platform creates", () => {
+    const settings = settingsFrom({
+      environment: "staging",
+      kubernetes: { namespace: "o".repeat(58) },
+    });
+    expect(hostAgentNamespace(settings)).toHaveLength(63);
+    expect(namespaceName(settings, "host")).toBe(hostAgentNamespace(settings));
   });
 });

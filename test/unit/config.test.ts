@@ -122,7 +122,7 @@ describe("bad input: one message per problem, naming key, value and what is allo
     expect(
       problemsOf({ environment: "dev", components: { loki: { image: { tag: "latest" } } } }),
     ).toEqual([
-      'observability-stack:components.loki.image.tag = "latest": must be a pinned version, not latest',
+      'observability-stack:components.loki.image.tag = "latest": must be a pinned version, not latest (in any letter case): latest changes under a running stack',
     ]);
   });
 
