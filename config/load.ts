@@ -103,6 +103,7 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
       job: job.job,
       targets: job.targets,
       metricsPath: job.metricsPath ?? "/metrics",
+      ...(job.params && { params: job.params }),
     })),
     alerting: {
       slack: config.slackWebhookUrl === undefined ? undefined : { secret: "slackWebhookUrl" },

@@ -25,6 +25,7 @@ import {
   namespaceProblem,
   storageClassProblem,
 } from "./kubernetes-names";
+import { metricsPathProblem, TARGET_HINT, targetProblem } from "./scrape-targets";
 import { CPU_HINT, cpuProblem, MEMORY_HINT, memoryProblem } from "./quantity";
 
 export { SECRET_KEYS, type SecretKey } from "./credentials";
@@ -191,14 +192,18 @@ const scrapeJob = z.strictObject({
   job: z
     .string()
     .regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, { error: "must be a job name (letters, digits, _ and -)" }),
-  targets: z
-    .array(
-      z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, {
-        error: "must be host:port, such as api:8000 or 10.0.0.5:9100",
-      }),
+  targets: z.array(checkedText(TARGET_HINT, targetProblem)).min(1),
+  metricsPath: checkedText(
+    "a path starting with /, such as /metrics",
+    metricsPathProblem,
+  ).optional(),
+  /** Query parameters of every scrape, as Prometheus' scrape_config `params`. */
+  params: z
+    .record(
+      z.string().min(1),
+      z.array(z.string(), { error: "must be a list of values, such as [prometheus]" }).min(1),
     )
-    .min(1),
-  metricsPath: z.string().regex(/^\//, { error: "must start with /" }).optional(),
+    .optional(),
 });
 
 export const stackConfigSchema = z.strictObject({

@@ -56,6 +56,8 @@ export interface ScrapeJob {
   job: string;
   targets: string[];
   metricsPath: string;
+  /** Query parameters of every scrape (Prometheus' `params`). */
+  params?: Record<string, string[]>;
 }
 
 /** One service of the in-stack error tracker, with config applied. */

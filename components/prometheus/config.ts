@@ -77,6 +77,7 @@ export function renderPrometheusConfig(settings: Settings, ruleFileNames: string
       ...settings.scrapeJobs.map((job) => ({
         job_name: job.job,
         metrics_path: job.metricsPath,
+        ...(job.params && { params: job.params }),
         static_configs: [{ targets: job.targets }],
       })),
     ],

@@ -63,10 +63,18 @@ test("promtool accepts the scrape jobs of the user's own services", () => {
     environment: "dev",
     scrapeJobs: [
       { job: "api", targets: ["api:8000", "10.0.0.7:8000"], metricsPath: "/internal/metrics" },
+      // Underscores, as Docker names containers; query parameters in params.
+      {
+        job: "exporter",
+        targets: ["my_project_exporter_1:9115"],
+        metricsPath: "/probe",
+        params: { module: ["http_2xx"], target: ["https://example.com"] },
+      },
     ],
   });
   const file = renderStack(settings).find((f) => f.path === "prometheus/prometheus.yml")!;
   expect(file.content).toContain("job_name: api");
+  expect(file.content).toMatch(/params:\n\s+module:\n\s+- http_2xx\n/);
   const dir = scratchDir("scrape-jobs");
   fs.writeFileSync(path.join(dir, "prometheus.yml"), file.content);
   const result = run(tool("promtool"), [
@@ -83,6 +91,15 @@ describe("the validators can fail", () => {
     const dir = scratchDir("broken");
     const file = path.join(dir, "prometheus.yml");
     fs.writeFileSync(file, "global:\n  scrape_intervall: 15s\n");
+    expect(run(tool("promtool"), ["check", "config", "--syntax-only", file]).status).not.toBe(0);
+  });
+  test("promtool rejects params that are not lists of values", () => {
+    const dir = scratchDir("broken");
+    const file = path.join(dir, "prometheus.yml");
+    fs.writeFileSync(
+      file,
+      "scrape_configs:\n  - job_name: x\n    params:\n      module: http_2xx\n    static_configs:\n      - targets: [x:1]\n",
+    );
     expect(run(tool("promtool"), ["check", "config", "--syntax-only", file]).status).not.toBe(0);
   });
   test("amtool rejects a route to a receiver that does not exist", () => {

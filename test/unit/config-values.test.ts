@@ -403,3 +403,74 @@ describe("Kubernetes names", () => {
     expect(namespaceName(settings, "host")).toBe(hostAgentNamespace(settings));
   });
 });
+
+describe("scrapeJobs: targets Prometheus can dial, paths without a query", () => {
+  const job = (fields: Record<string, unknown>) => ({
+    environment: "dev",
+    scrapeJobs: [{ job: "api", targets: ["api:8000"], ...fields }],
+  });
+  const PORT = "must be host:port, such as api:8000 or 10.0.0.5:9100, with a port from 1 to 65535";
+  const HOST =
+    "must be host:port, such as api:8000 or 10.0.0.5:9100, with a host name (labels of letters, digits, _ and -, 1 to 63 characters each, not starting or ending with -) or an IPv4 address";
+  test.each([
+    ["targets", "api:0", PORT],
+    ["targets", "api:65536", PORT],
+    ["targets", "api:123456", PORT],
+    ["targets", "-api:8000", HOST],
+    ["targets", "api-.internal:8000", HOST],
+    ["targets", "api..internal:8000", HOST],
+    ["targets", `${"a".repeat(64)}:8000`, HOST],
+    ["targets", "10.0.0.256:9100", HOST],
+    ["targets", "10.0.5:9100", HOST],
+    ["targets", "api server:8000", HOST],
+    ["targets", "api:", "must be host:port, such as api:8000 or 10.0.0.5:9100, or [IPv6]:port"],
+    [
+      "metricsPath",
+      "/metrics?format=prometheus",
+      "must be a path without a query string: put query parameters in the job's params, such as params: {format: [prometheus]}",
+    ],
+    ["metricsPath", "/metrics\n", "must be a path without spaces or control characters"],
+    ["metricsPath", "/me trics", "must be a path without spaces or control characters"],
+    ["metricsPath", "/metrics#top", "must be a path without a fragment (#)"],
+    ["metricsPath", "metrics", "must be a path starting with /, such as /metrics"],
+  ])("%s: %p", (field, value, allowed) => {
+    const key = field === "targets" ? "scrapeJobs.0.targets.0" : "scrapeJobs.0.metricsPath";
+    const problem = onlyProblem(job({ [field]: field === "targets" ? [value] : value }));
+    expect(problem).toContain(`observability-stack:${key} = ${JSON.stringify(value).slice(0, 50)}`);
+    expect(problem).toContain(allowed);
+  });
+
+  test.each([
+    [
+      { params: { format: "prometheus" } },
+      "scrapeJobs.0.params.format",
+      "must be a list of values, such as [prometheus]",
+    ],
+    [{ params: { format: [] } }, "scrapeJobs.0.params.format", "must list at least 1"],
+    [{ params: { format: [1] } }, "scrapeJobs.0.params.format.0", "must be a string"],
+    [{ params: ["format"] }, "scrapeJobs.0.params", "must be a map of keys to values"],
+  ])("params %p", (fields, key, allowed) => {
+    expect(onlyProblem(job(fields))).toContain(`observability-stack:${key} = `);
+    expect(onlyProblem(job(fields))).toContain(allowed);
+  });
+
+  test.each([
+    ["targets", ["my_project_api_1:8000"]],
+    ["targets", ["api.internal.example.com:65535"]],
+    ["targets", ["10.0.0.255:1"]],
+    ["targets", ["[::1]:9100"]],
+    ["targets", [`${"a".repeat(63)}:8000`]],
+    ["metricsPath", "/internal/metrics"],
+    ["metricsPath", "/metrics/%7Bencoded%7D"],
+  ])("accepted: %s %p", (field, value) => {
+    expect(() => settingsFrom(job({ [field]: value }))).not.toThrow();
+  });
+
+  test("params reach Prometheus' scrape_config as written", () => {
+    const settings = settingsFrom(job({ params: { module: ["http_2xx"], target: ["a", "b"] } }));
+    const file = renderStack(settings).find((f) => f.path === "prometheus/prometheus.yml")!;
+    expect(file.content).toMatch(
+      /job_name: api\n\s+metrics_path: \/metrics\n\s+params:\n\s+module:\n\s+- http_2xx\n\s+target:\n\s+- a\n\s+- b\n/,
+    );
+  });
+});

@@ -248,7 +248,7 @@ describe("bad input: one message per problem, naming key, value and what is allo
         ],
       }),
     ).toEqual([
-      'observability-stack:scrapeJobs.3.targets.0 = "http://web:80": must be host:port, such as api:8000 or 10.0.0.5:9100',
+      'observability-stack:scrapeJobs.3.targets.0 = "http://web:80": must be host:port, such as api:8000 or 10.0.0.5:9100, or [IPv6]:port',
     ]);
     expect(
       problemsOf({
