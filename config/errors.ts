@@ -88,7 +88,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.message.startsWith("must ")) return issue.message;
   switch (issue.code) {
     case "invalid_type":
-      if (typeof issue.input === "number" && ["number", "int"].includes(issue.expected)) {
+      if (
+        typeof issue.input === "number" &&
+        !Number.isFinite(issue.input) &&
+        ["number", "int"].includes(issue.expected)
+      ) {
         return `must be a finite number, not ${String(issue.input)}`;
       }
       return `must be ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`}`;

@@ -474,3 +474,195 @@ describe("scrapeJobs: targets Prometheus can dial, paths without a query", () =>
     );
   });
 });
+
+describe("messages: values as written, what is allowed, the key the user wrote", () => {
+  test.each([
+    [
+      "sampling.ratio",
+      NaN,
+      "observability-stack:sampling.ratio = NaN: must be a finite number, not NaN",
+    ],
+    [
+      "sampling.ratio",
+      Infinity,
+      "observability-stack:sampling.ratio = Infinity: must be a finite number, not Infinity",
+    ],
+    [
+      "sampling.ratio",
+      -Infinity,
+      "observability-stack:sampling.ratio = -Infinity: must be a finite number",
+    ],
+    [
+      "components.loki.replicas",
+      NaN,
+      "observability-stack:components.loki.replicas = NaN: must be a finite number, not NaN",
+    ],
+    [
+      "components.loki.ports.http",
+      Infinity,
+      "observability-stack:components.loki.ports.http = Infinity: must be a finite number",
+    ],
+    [
+      "retention.logs",
+      7,
+      "observability-stack:retention.logs = 7: must be a positive duration such as 30s, 12h, 7d or 1h30m",
+    ],
+    [
+      "sampling.tail.latencyThreshold",
+      2,
+      "observability-stack:sampling.tail.latencyThreshold = 2: must be a positive duration",
+    ],
+    [
+      "components.grafana.resources.limits.memory",
+      1024,
+      "observability-stack:components.grafana.resources.limits.memory = 1024: must be a quantity with a unit, such as 512Mi, 1Gi or 1.5G",
+    ],
+    [
+      "components.loki.resources.limits.cpu",
+      true,
+      "observability-stack:components.loki.resources.limits.cpu = true: must be cores such as 0.5 or 2, or millicores such as 500m",
+    ],
+    [
+      "kubernetes.namespace",
+      7,
+      "observability-stack:kubernetes.namespace = 7: must be a DNS label: a-z, 0-9 and -, starting and ending with a letter or digit, at most 63 characters",
+    ],
+    [
+      "components.loki.image",
+      "grafana/loki:3",
+      'observability-stack:components.loki.image = "grafana/loki:3": must be an object (keys and values)',
+    ],
+    [
+      "scrapeJobs",
+      { job: "api" },
+      'observability-stack:scrapeJobs = {"job":"api"}: must be a list',
+    ],
+    [
+      "scrapeJobs.0.targets",
+      "api:8000",
+      'observability-stack:scrapeJobs.0.targets = "api:8000": must be a list',
+    ],
+    [
+      "components.loki.enabled",
+      "no",
+      'observability-stack:components.loki.enabled = "no": must be true or false',
+    ],
+    [
+      "components.loki.replicas",
+      1.5,
+      "observability-stack:components.loki.replicas = 1.5: must be a whole number",
+    ],
+    ["sampling", { ratio: NaN, tail: [Infinity] }, "observability-stack:sampling.ratio = NaN"],
+  ])("%s = %p", (key, value, expected) => {
+    const values: Record<string, unknown> = { environment: "dev", ...at(key, value) };
+    if (key === "scrapeJobs.0.targets") values.scrapeJobs = [{ job: "api", targets: value }];
+    expect(problemsOf(values)[0]).toContain(expected);
+  });
+
+  test("a value holding NaN or an infinity is shown as written", () => {
+    expect(
+      problemsOf({ environment: "dev", components: { loki: { image: [NaN, -Infinity] } } }),
+    ).toEqual([
+      "observability-stack:components.loki.image = [NaN,-Infinity]: must be an object (keys and values)",
+    ]);
+  });
+
+  test.each([
+    [
+      { scrapeJobs: [{ job: "api", targets: ["api:8000"], path: "/m" }] },
+      "observability-stack:scrapeJobs.0.path: unknown key; allowed here: job, targets, metricsPath, params",
+    ],
+    [
+      {
+        scrapeJobs: [
+          { job: "a", targets: ["a:1"] },
+          { job: "b", targets: ["b:1"], interval: "5s" },
+        ],
+      },
+      "observability-stack:scrapeJobs.1.interval: unknown key; allowed here: job, targets, metricsPath, params",
+    ],
+    [
+      { components: { loki: { maximums: { disk: "1Ti" } } } },
+      "observability-stack:components.loki.maximums.disk: unknown key; allowed here: cpu, memory, storage",
+    ],
+  ])("unknown keys list the keys allowed there, inside lists too", (values, expected) => {
+    expect(problemsOf({ environment: "dev", ...values })).toEqual([expected]);
+  });
+
+  test.each([
+    [
+      "a request above the preset's limit blames the request, and says the limit is the preset's",
+      {
+        environment: "prod",
+        components: { prometheus: { resources: { requests: { memory: "3Gi" } } } },
+      },
+      'observability-stack:components.prometheus.resources.requests.memory = "3Gi": must not exceed the memory limit 2Gi (prod\'s preset); lower the request, or raise components.prometheus.resources.limits.memory with it',
+    ],
+    [
+      "a request above the user's own limit names the limit key",
+      {
+        environment: "prod",
+        components: { loki: { resources: { requests: { cpu: "2" }, limits: { cpu: "1500m" } } } },
+      },
+      'observability-stack:components.loki.resources.requests.cpu = "2": must not exceed the CPU limit 1500m (set by components.loki.resources.limits.cpu); lower the request, or raise components.loki.resources.limits.cpu with it',
+    ],
+    [
+      "a tracker service's request above its preset limit",
+      {
+        environment: "dev",
+        sentry: { services: { bugsink: { resources: { requests: { memory: "1Gi" } } } } },
+      },
+      'observability-stack:sentry.services.bugsink.resources.requests.memory = "1Gi": must not exceed the memory limit 384Mi (dev\'s preset)',
+    ],
+  ])("%s", (_what, values, expected) => {
+    expect(problemsOf(values)[0]).toContain(expected);
+  });
+
+  test("a limit lowered below the preset's request takes the request down with it, without blame", () => {
+    const settings = settingsFrom({
+      environment: "staging",
+      components: { loki: { resources: { limits: { cpu: "50m" } } } },
+    });
+    expect(settings.components.loki.resources.requests.cpu).toBe("50m");
+  });
+
+  describe("a stack file that is not YAML names the file and the line", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-file-"));
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+    test.each([
+      [
+        "a tab in the indentation",
+        "config:\n  observability-stack:environment: dev\n\tbad: 1\n",
+        3,
+      ],
+      ["an unclosed quote", 'config:\n  observability-stack:environment: "dev\n', 3],
+      ["a key twice", "config:\n  a: 1\n  a: 2\n", 3],
+      ["a list item in a map", "config:\n  a: 1\n  - b\n", 3],
+    ])("%s", (_what, text, line) => {
+      fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), text);
+      let problems: string[] = [];
+      try {
+        readStackFile(dir, "broken");
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      const file = path.join(dir, "Pulumi.broken.yaml");
+      expect(problems).toHaveLength(1);
+      expect(problems[0].startsWith(`${file}:${line}:`)).toBe(true);
+      expect(problems[0]).toMatch(/: not valid YAML \(.+\); nothing in it was read$/);
+    });
+
+    test("a credential on the broken line is not quoted", () => {
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.broken.yaml"),
+        'config:\n  observability-stack:slackWebhookUrl: "https://hooks.example/SECRET\n',
+      );
+      expect(() => readStackFile(dir, "broken")).toThrow(ConfigError);
+      try {
+        readStackFile(dir, "broken");
+      } catch (error) {
+        expect(String(error)).not.toContain("SECRET");
+      }
+    });
+  });
+});
