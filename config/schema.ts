@@ -12,6 +12,7 @@ import {
 } from "../components/sentry/definition";
 import { alertsOf } from "../rules/render";
 import { CPU_HINT, MEMORY_HINT, parseCpu, parseMemory } from "./quantity";
+import { METRIC_PREFIX, METRIC_PREFIX_HINT } from "../metrics/naming";
 
 /** Keys whose values are credentials: set with `pulumi config set --secret`, never in plain text. */
 export const SECRET_KEYS = [
@@ -154,6 +155,11 @@ const rulesConfig = z.strictObject({
     .optional(),
 });
 
+/** How the user's services name the catalog's application metrics (metrics/naming.ts). */
+const applicationMetricsConfig = z.strictObject({
+  prefix: z.string().regex(METRIC_PREFIX, { error: `must be ${METRIC_PREFIX_HINT}` }).optional(),
+});
+
 const scrapeJob = z.strictObject({
   job: z
     .string()
@@ -206,6 +212,7 @@ export const stackConfigSchema = z.strictObject({
     .optional(),
   sentry: sentryConfig.optional(),
   rules: rulesConfig.optional(),
+  applicationMetrics: applicationMetricsConfig.optional(),
   scrapeJobs: z.array(scrapeJob).optional(),
   sentryDsn: secretValue.optional(),
   slackWebhookUrl: secretValue.optional(),
