@@ -157,7 +157,10 @@ const rulesConfig = z.strictObject({
 
 /** How the user's services name the catalog's application metrics (metrics/naming.ts). */
 const applicationMetricsConfig = z.strictObject({
-  prefix: z.string().regex(METRIC_PREFIX, { error: `must be ${METRIC_PREFIX_HINT}` }).optional(),
+  prefix: z
+    .string()
+    .regex(METRIC_PREFIX, { error: `must be ${METRIC_PREFIX_HINT}` })
+    .optional(),
 });
 
 const scrapeJob = z.strictObject({

@@ -68,7 +68,10 @@ export interface NameInsertion {
 }
 
 export class MetricPrefixError extends Error {
-  constructor(message: string, readonly expr: string) {
+  constructor(
+    message: string,
+    readonly expr: string,
+  ) {
     super(`${message} in: ${expr}`);
     this.name = "MetricPrefixError";
   }
