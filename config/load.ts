@@ -99,6 +99,7 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
         ),
       ) as RuleSettings["overrides"],
     },
+    applicationMetrics: { prefix: config.applicationMetrics?.prefix ?? "" },
     scrapeJobs: (config.scrapeJobs ?? []).map((job) => ({
       job: job.job,
       targets: job.targets,

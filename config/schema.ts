@@ -27,6 +27,7 @@ import {
 } from "./kubernetes-names";
 import { metricsPathProblem, TARGET_HINT, targetProblem } from "./scrape-targets";
 import { CPU_HINT, cpuProblem, MEMORY_HINT, memoryProblem } from "./quantity";
+import { METRIC_PREFIX, METRIC_PREFIX_HINT } from "../metrics/naming";
 
 export { SECRET_KEYS, type SecretKey } from "./credentials";
 
@@ -188,6 +189,14 @@ const rulesConfig = z.strictObject({
     .optional(),
 });
 
+/** How the user's services name the catalog's application metrics (metrics/naming.ts). */
+const applicationMetricsConfig = z.strictObject({
+  prefix: z
+    .string()
+    .regex(METRIC_PREFIX, { error: `must be ${METRIC_PREFIX_HINT}` })
+    .optional(),
+});
+
 const scrapeJob = z.strictObject({
   job: z
     .string()
@@ -247,6 +256,7 @@ export const stackConfigSchema = z.strictObject({
     .optional(),
   sentry: sentryConfig.optional(),
   rules: rulesConfig.optional(),
+  applicationMetrics: applicationMetricsConfig.optional(),
   scrapeJobs: z.array(scrapeJob).optional(),
   sentryDsn: secretValue.optional(),
   slackWebhookUrl: secretValue.optional(),

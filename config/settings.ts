@@ -44,6 +44,15 @@ export interface RuleSettings {
   overrides: Record<string, AlertOverride>;
 }
 
+/** How the stack's services name their application metrics (metrics/naming.ts). */
+export interface ApplicationMetricsSettings {
+  /**
+   * Put before every application metric of the catalog (`ops_center_` gives
+   * `ops_center_http_requests_total`); empty for the catalog's own names.
+   */
+  prefix: string;
+}
+
 /** Receivers with a configured credential; the others render as receivers that drop. */
 export interface AlertingSettings {
   slack?: SecretRef;
@@ -99,6 +108,7 @@ export interface Settings {
   kubernetes: { namespace: string; storageClass?: string };
   sentry: SentrySettings;
   rules: RuleSettings;
+  applicationMetrics: ApplicationMetricsSettings;
   alerting: AlertingSettings;
   scrapeJobs: ScrapeJob[];
 }

@@ -20,6 +20,7 @@ import * as loki from "../metrics/exporters/loki";
 import * as nodeExporter from "../metrics/exporters/node-exporter";
 import * as otelCollector from "../metrics/exporters/otel-collector";
 import * as prometheus from "../metrics/exporters/prometheus";
+import { exposedSeriesName } from "../metrics/naming";
 import { MetricDefinition } from "../metrics/types";
 import { RULE_PACKS } from "../rules/packs";
 import { metricNames, promqlSyntaxError } from "../rules/promql";
@@ -118,8 +119,10 @@ const VARIABLE =
 
 /**
  * The query with Grafana's variables replaced by stand-ins PromQL accepts where they stand:
- * a duration inside a range `[...]` or for `$__interval`-like variables, the text `x` inside
- * a string, and the number 1 elsewhere (`topk($n, ...)`).
+ * a duration inside a range `[...]` or for `$__interval`-like variables (`100m`), text
+ * inside a string (`xxx`), and a number elsewhere (`topk($n, ...)`). Each stand-in is as
+ * long as its variable, so a position in the stand-in text is one in the query
+ * (dashboards/naming.ts edits the query where lezer-promql found a metric name).
  */
 export function withStandIns(expr: string): string {
   let out = "";
@@ -129,11 +132,11 @@ export function withStandIns(expr: string): string {
     const before = expr.slice(0, match.index);
     const inString = (before.match(/(?<!\\)"/g) ?? []).length % 2 === 1;
     const inRange = before.lastIndexOf("[") > before.lastIndexOf("]");
+    const length = match[0].length;
     let standIn: string;
-    if (inString) standIn = "x";
-    else if (inRange || DURATION_VARIABLES.has(name)) standIn = "5m";
-    else if (name.startsWith("__range_") || name.startsWith("__interval_")) standIn = "300";
-    else standIn = "1";
+    if (inString) standIn = "x".repeat(length);
+    else if (inRange || DURATION_VARIABLES.has(name)) standIn = "1".padEnd(length - 1, "0") + "m";
+    else standIn = "1".padEnd(length, "0");
     out += expr.slice(last, match.index) + standIn;
     last = (match.index ?? 0) + match[0].length;
   }
@@ -215,12 +218,20 @@ export function promqlProblems(expr: string, known: ReadonlySet<string>): string
     );
 }
 
-/** The PromQL inside a Prometheus variable query, if it has any. */
+/**
+ * Where the PromQL inside a Prometheus variable query is (`label_values(<expr>, label)`,
+ * `query_result(<expr>)`), if it has any.
+ */
+export function variablePromqlSpan(query: string): { from: number; to: number } | undefined {
+  const match =
+    /^(\s*label_values\()(.*),\s*[A-Za-z_][A-Za-z0-9_]*\s*\)\s*$/s.exec(query) ??
+    /^(\s*query_result\()(.*)\)\s*$/s.exec(query);
+  return match ? { from: match[1].length, to: match[1].length + match[2].length } : undefined;
+}
+
 function variablePromql(query: string): string | undefined {
-  const labelValues = /^\s*label_values\((.*),\s*[A-Za-z_][A-Za-z0-9_]*\s*\)\s*$/s.exec(query);
-  if (labelValues) return labelValues[1];
-  const result = /^\s*query_result\((.*)\)\s*$/s.exec(query);
-  return result?.[1];
+  const span = variablePromqlSpan(query);
+  return span && query.slice(span.from, span.to);
 }
 
 function variableQuery(variable: VariableModel): string | undefined {
@@ -230,9 +241,16 @@ function variableQuery(variable: VariableModel): string | undefined {
   return undefined;
 }
 
-/** Every Prometheus query (panels and variables) parses and names only known metrics. */
+/**
+ * Every Prometheus query (panels and variables) parses and names only known metrics: the
+ * catalogs' series, application metrics under the stack's prefix, and recorded series.
+ */
 export function dashboardPromqlProblems(file: DashboardFile, settings: Settings): string[] {
-  const known = new Set([...CATALOG_SERIES, ...recordedSeries(settings)]);
+  const prefix = settings.applicationMetrics.prefix;
+  const known = new Set([
+    ...[...CATALOG_SERIES].map((name) => exposedSeriesName(name, prefix)),
+    ...recordedSeries(settings),
+  ]);
   const problems: string[] = [];
   for (const panel of allPanels(file)) {
     for (const target of targets(panel)) {

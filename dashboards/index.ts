@@ -17,6 +17,7 @@ import { lokiDashboard } from "./stack/loki";
 import { otelCollectorDashboard } from "./stack/otel-collector";
 import { stackOverviewDashboard } from "./stack/overview";
 import { prometheusDashboard } from "./stack/prometheus";
+import { prefixDashboard } from "./naming";
 import { DashboardFile } from "./types";
 
 export type { DashboardFile } from "./types";
@@ -54,9 +55,14 @@ function present(file: DashboardFile | undefined): file is DashboardFile {
   return file !== undefined;
 }
 
-/** Every dashboard the stack provisions into Grafana for these settings. */
+/**
+ * Every dashboard the stack provisions into Grafana for these settings, its queries naming
+ * the application metrics as the stack's services expose them.
+ */
 export function dashboardFiles(settings: Settings): DashboardFile[] {
   const dashboards = DASHBOARDS.map((dashboard) => dashboard(settings)).filter(present);
   // Grafana's own dashboard lists the others, so it is built last.
-  return [...dashboards, grafanaDashboard(settings, dashboards)].filter(present);
+  return [...dashboards, grafanaDashboard(settings, dashboards)]
+    .filter(present)
+    .map((file) => prefixDashboard(file, settings.applicationMetrics.prefix));
 }

@@ -34,6 +34,8 @@ interface Settings extends Loose {
   target: string;
   components: Record<string, { enabled: boolean }>;
   rules: { packs: string[]; overrides: Record<string, { threshold?: number }> };
+  /** Absent in versions before the key existed. */
+  applicationMetrics?: { prefix: string };
 }
 interface RuleLike extends Loose {
   alert?: string;
@@ -267,7 +269,10 @@ function readAlerts(load: Load, settings: Settings, root: RouteLike | undefined)
         .filter((rule) => typeof rule.alert === "string")
         .map((rule) => {
           const override = settings.rules.overrides[rule.alert!] ?? {};
-          const rendered = renderAlert(rule, override, { annotations: false });
+          const rendered = renderAlert(rule, override, {
+            annotations: false,
+            metricPrefix: settings.applicationMetrics?.prefix,
+          });
           const labels = (rendered.labels ?? {}) as Record<string, string>;
           return {
             alert: rule.alert!,
@@ -287,19 +292,37 @@ function readAlerts(load: Load, settings: Settings, root: RouteLike | undefined)
 }
 
 function readRecordingRules(load: Load, settings: Settings): RecordingModel[] {
+  const { renderGroup } = load<{
+    renderGroup: (
+      group: PackLike["groups"][number],
+      overrides: unknown,
+      options: unknown,
+    ) => {
+      rules: Loose[];
+    };
+  }>("rules/render");
   return enabledPacks(load, settings).flatMap((pack) =>
-    pack.groups.flatMap((group) =>
-      group.rules
-        .filter((rule) => typeof rule.record === "string")
-        .map((rule) => ({
+    pack.groups.flatMap((group) => {
+      // The expressions as deployed (under the stack's applicationMetrics.prefix, if any).
+      const rendered = renderGroup(
+        group,
+        {},
+        {
+          metricPrefix: settings.applicationMetrics?.prefix,
+        },
+      ).rules;
+      return group.rules
+        .map((rule, index) => ({ rule, expr: rendered[index].expr }))
+        .filter(({ rule }) => typeof rule.record === "string")
+        .map(({ rule, expr }) => ({
           key:
             rule.record! +
             (rule.labels && Object.keys(rule.labels).length > 0 ? JSON.stringify(rule.labels) : ""),
           pack: pack.name,
           group: group.name,
-          expr: String(rule.expr),
-        })),
-    ),
+          expr: String(expr),
+        }));
+    }),
   );
 }
 

@@ -4,7 +4,9 @@ import { counter, gauge, histogram } from "./types";
  * The metrics our application services expose, named once. Rules, dashboards and the
  * services themselves (through `createRegistry`) take names, labels and buckets from here.
  *
- * Conventions: no product prefix, base units (seconds, bytes), `_total` on counters, and a
+ * Conventions: no product prefix (a stack whose services add one sets
+ * `applicationMetrics.prefix`; metrics/naming.ts applies it), base units (seconds, bytes),
+ * `_total` on counters, and a
  * `service` label on every metric so one query covers all services. User ids never become
  * labels; organisation and API-key ids do, as the alerts need them.
  */

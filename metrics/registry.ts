@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { APPLICATION_METRICS } from "./application";
+import { applicationMetricName } from "./naming";
 import { LabelsOf, MetricDefinition } from "./types";
 
 type Catalog = typeof APPLICATION_METRICS;
@@ -23,6 +24,12 @@ export interface RegistryOptions {
    * which HighMemoryUsage watches, among them). Default: true.
    */
   defaultMetrics?: boolean;
+  /**
+   * The stack's `applicationMetrics.prefix`, put before every application metric's name as
+   * the stack's rules and dashboards expect it. Default: none. The client's process and
+   * Node.js metrics keep their names, as client libraries write them unprefixed.
+   */
+  prefix?: string;
 }
 
 export interface ApplicationRegistry {
@@ -52,14 +59,14 @@ function build<D extends Record<string, MetricDefinition>, I>(
 /**
  * A fresh prom-client registry holding every application metric with the names, labels and
  * buckets the rule packs query, so a service that instruments itself through it matches
- * its alerts by construction. There is deliberately no name prefix: the alerts select the
- * unprefixed names.
+ * its alerts by construction. Give it the stack's prefix when the stack has one: the rules
+ * and dashboards of that stack select the prefixed names (metrics/naming.ts).
  */
 export function createRegistry(options: RegistryOptions = {}): ApplicationRegistry {
   const registry = new Registry();
   if (options.service) registry.setDefaultLabels({ service: options.service });
   const common = (definition: MetricDefinition) => ({
-    name: definition.name,
+    name: applicationMetricName(definition, options.prefix ?? ""),
     help: definition.help,
     labelNames: [...definition.labelNames],
     registers: [registry],

@@ -8,10 +8,17 @@ export interface RuleFile {
   content: string;
 }
 
-/** The rule files of a stack: one per enabled pack, with the stack's overrides applied. */
+/**
+ * The rule files of a stack: one per enabled pack, with the stack's overrides applied and its
+ * application metrics named as its services expose them.
+ */
 export function ruleFiles(settings: Settings): RuleFile[] {
   return RULE_PACKS.filter((pack) => settings.rules.packs.includes(pack.name)).map((pack) => ({
     name: `${pack.name}.yml`,
-    content: toYaml(renderPack(pack, settings.rules.overrides)),
+    content: toYaml(
+      renderPack(pack, settings.rules.overrides, {
+        metricPrefix: settings.applicationMetrics.prefix,
+      }),
+    ),
   }));
 }

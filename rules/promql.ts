@@ -1,8 +1,4 @@
-import type { LRParser } from "@lezer/lr";
-
-// lezer-promql's typings are ESM-only; its package also ships the CommonJS build we load here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parser } = require("@prometheus-io/lezer-promql") as { parser: LRParser };
+import { promqlParser as parser } from "../metrics/promql-parser";
 
 export interface PromqlSyntaxError {
   position: number;

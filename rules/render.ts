@@ -10,6 +10,7 @@ import {
   Severity,
 } from "./types";
 import { promqlSyntaxError } from "./promql";
+import { prefixApplicationMetrics } from "../metrics/naming";
 
 export const RUNBOOK_BASE_URL = "https://runbooks.observability-stack.dev/alerts";
 
@@ -37,6 +38,11 @@ function checked(rule: string, expr: string): string {
   return expr;
 }
 
+/** The expression as deployed: checked, then with the stack's application metric names. */
+function deployed(rule: string, expr: string, options: RenderOptions): string {
+  return prefixApplicationMetrics(checked(rule, expr), options.metricPrefix ?? "");
+}
+
 /** The label that ties the severity levels of one condition together (see AlertRule.family). */
 export const FAMILY_LABEL = "alert_family";
 
@@ -52,6 +58,12 @@ export interface RenderOptions {
    * the templates in the deployed file).
    */
   annotations?: boolean;
+  /**
+   * The prefix of the application metrics' names (config key `applicationMetrics.prefix`),
+   * put before every application metric that an expression or a test's input series
+   * selects (metrics/naming.ts). Default: none, and the output is the packs' text as is.
+   */
+  metricPrefix?: string;
 }
 
 export function renderAlert(
@@ -63,7 +75,7 @@ export function renderAlert(
   const duration = override.for ?? rule.for;
   return {
     alert: rule.alert,
-    expr: checked(rule.alert, rule.expr(threshold)),
+    expr: deployed(rule.alert, rule.expr(threshold), options),
     ...(duration && { for: duration }),
     labels: {
       severity: override.severity ?? rule.severity,
@@ -80,10 +92,10 @@ export function renderAlert(
   };
 }
 
-function renderRecording(rule: RecordingRule) {
+function renderRecording(rule: RecordingRule, options: RenderOptions) {
   return {
     record: rule.record,
-    expr: checked(rule.record, rule.expr),
+    expr: deployed(rule.record, rule.expr, options),
     ...(rule.labels && { labels: rule.labels }),
   };
 }
@@ -97,7 +109,9 @@ export function renderGroup(
     name: group.name,
     ...(group.interval && { interval: group.interval }),
     rules: group.rules.map((rule) =>
-      isAlert(rule) ? renderAlert(rule, overrides[rule.alert], options) : renderRecording(rule),
+      isAlert(rule)
+        ? renderAlert(rule, overrides[rule.alert], options)
+        : renderRecording(rule, options),
     ),
   };
 }
@@ -117,11 +131,14 @@ function derivedLabels(pack: RulePack, alertname: string): Record<string, string
   return family ? { [FAMILY_LABEL]: family } : {};
 }
 
-function renderTest(pack: RulePack, test: RuleTest) {
+function renderTest(pack: RulePack, test: RuleTest, metricPrefix: string) {
   return {
     name: test.name,
     interval: test.interval,
-    input_series: test.inputSeries.map((input) => ({ series: input.series, values: input.values })),
+    input_series: test.inputSeries.map((input) => ({
+      series: prefixApplicationMetrics(input.series, metricPrefix),
+      values: input.values,
+    })),
     alert_rule_test: test.alerts.map((check) => ({
       eval_time: check.evalTime,
       alertname: check.alertname,
@@ -135,13 +152,19 @@ function renderTest(pack: RulePack, test: RuleTest) {
 
 /**
  * A promtool test file for a pack, reading the pack's rendered rule file by name. Render
- * that file with `{ annotations: false }` unless every expected alert lists its annotations.
+ * that file with `{ annotations: false }` unless every expected alert lists its annotations,
+ * and with the same `metricPrefix` as the tests: their input series are named as the
+ * services of that stack expose them.
  */
-export function renderPackTests(pack: RulePack, ruleFile: string) {
+export function renderPackTests(
+  pack: RulePack,
+  ruleFile: string,
+  options: Pick<RenderOptions, "metricPrefix"> = {},
+) {
   return {
     rule_files: [ruleFile],
     evaluation_interval: "1m",
-    tests: pack.tests.map((test) => renderTest(pack, test)),
+    tests: pack.tests.map((test) => renderTest(pack, test, options.metricPrefix ?? "")),
   };
 }
 

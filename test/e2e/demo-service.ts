@@ -28,11 +28,16 @@ export async function startDemoService(
     host?: string;
     port?: number;
     service?: string;
+    /** The stack's `applicationMetrics.prefix`, so its rules and dashboards match. */
+    metricPrefix?: string;
     /** Reports each 500 to the error tracker, Loki and Jaeger (test/e2e/demo-errors.ts). */
     errors?: DemoErrorReporting;
   } = {},
 ): Promise<DemoService> {
-  const { registry, metrics } = createRegistry({ service: options.service ?? "demo" });
+  const { registry, metrics } = createRegistry({
+    service: options.service ?? "demo",
+    prefix: options.metricPrefix,
+  });
   let failing = false;
   // Both outcomes exist from the first scrape, so the first 500 is an increase rate() sees.
   for (const status of ["200", "500"]) {

@@ -276,7 +276,11 @@ describe("telemetry pipeline of the e2e stack", () => {
       "{{range .IPAM.Config}}{{.Gateway}}{{end}}",
     );
     expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    demo = await startDemoService({ host: gateway, service: DEMO_SERVICE });
+    demo = await startDemoService({
+      host: gateway,
+      service: DEMO_SERVICE,
+      metricPrefix: settings.applicationMetrics.prefix,
+    });
     stack.setConfig(
       "scrapeJobs",
       JSON.stringify([

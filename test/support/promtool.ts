@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { toYaml } from "../../components/yaml";
-import { AlertOverride, renderPack, renderPackTests } from "../../rules/render";
+import { AlertOverride, renderPack, renderPackTests, RenderOptions } from "../../rules/render";
 import { RulePack } from "../../rules/types";
 import { run, RunResult, tool } from "./tools";
 
@@ -13,18 +13,28 @@ export interface RenderedPack {
   testFile: string;
 }
 
-/** Writes a pack's rule file, the rule file its tests load and its promtool test file. */
+/**
+ * Writes a pack's rule file, the rule file its tests load and its promtool test file, the
+ * rules and the tests' input series under `metricPrefix` (a stack's applicationMetrics.prefix).
+ */
 export function writePack(
   dir: string,
   pack: RulePack,
   overrides: Record<string, AlertOverride> = {},
+  { metricPrefix }: Pick<RenderOptions, "metricPrefix"> = {},
 ): RenderedPack {
   const ruleFile = path.join(dir, `${pack.name}.yml`);
   const testRuleFile = path.join(dir, `${pack.name}.test-rules.yml`);
   const testFile = path.join(dir, `${pack.name}.test.yml`);
-  fs.writeFileSync(ruleFile, toYaml(renderPack(pack, overrides)));
-  fs.writeFileSync(testRuleFile, toYaml(renderPack(pack, overrides, { annotations: false })));
-  fs.writeFileSync(testFile, toYaml(renderPackTests(pack, path.basename(testRuleFile))));
+  fs.writeFileSync(ruleFile, toYaml(renderPack(pack, overrides, { metricPrefix })));
+  fs.writeFileSync(
+    testRuleFile,
+    toYaml(renderPack(pack, overrides, { annotations: false, metricPrefix })),
+  );
+  fs.writeFileSync(
+    testFile,
+    toYaml(renderPackTests(pack, path.basename(testRuleFile), { metricPrefix })),
+  );
   return { ruleFile, testRuleFile, testFile };
 }
 

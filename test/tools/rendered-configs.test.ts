@@ -6,9 +6,9 @@ import { run, scratchDir, tool, version } from "../support/tools";
 import { settingsFrom, STACKS, stackSettings } from "../support/settings";
 
 /** Writes a stack's rendered files where the validators can read them. */
-function renderTo(stack: string): string {
+function renderTo(stack: string, settings = stackSettings(stack)): string {
   const dir = scratchDir(`render-${stack}`);
-  for (const file of renderStack(stackSettings(stack))) {
+  for (const file of renderStack(settings)) {
     fs.mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
     fs.writeFileSync(path.join(dir, file.path), file.content);
   }
@@ -56,6 +56,21 @@ describe.each(STACKS)("rendered configs of the %s stack", (stack) => {
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });
+});
+
+test("promtool check rules accepts the rule files of a stack with applicationMetrics.prefix", () => {
+  const settings = settingsFrom({
+    environment: "prod",
+    applicationMetrics: { prefix: "ops_center_" },
+  });
+  const rulesDir = path.join(renderTo("prefixed", settings), "prometheus/rules");
+  const files = fs.readdirSync(rulesDir).map((name) => path.join(rulesDir, name));
+  expect(files).toHaveLength(settings.rules.packs.length);
+  const api = fs.readFileSync(path.join(rulesDir, "api.yml"), "utf8");
+  expect(api).toContain("rate(ops_center_http_requests_total[5m])");
+  const result = run(tool("promtool"), ["check", "rules", ...files]);
+  expect(result.output).not.toContain("FAILED");
+  expect(result.status).toBe(0);
 });
 
 test("promtool accepts the scrape jobs of the user's own services", () => {

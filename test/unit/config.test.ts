@@ -92,6 +92,24 @@ describe("bad input: one message per problem, naming key, value and what is allo
     ]);
   });
 
+  test.each(["ops_center", "ops:center_", "ops-center_", "_ops_", ""])(
+    "applicationMetrics.prefix %p is rejected",
+    (value) => {
+      expect(problemsOf({ environment: "dev", applicationMetrics: { prefix: value } })).toEqual([
+        `observability-stack:applicationMetrics.prefix = ${JSON.stringify(value)}: must be a metric name prefix: letters, digits and _, starting with a letter and ending in _ (such as ops_center_)`,
+      ]);
+    },
+  );
+
+  test("applicationMetrics.prefix reaches the settings; none by default", () => {
+    const settings = settingsFrom({
+      environment: "dev",
+      applicationMetrics: { prefix: "ops_center_" },
+    });
+    expect(settings.applicationMetrics).toEqual({ prefix: "ops_center_" });
+    expect(settingsFrom({ environment: "dev" }).applicationMetrics).toEqual({ prefix: "" });
+  });
+
   test("unknown target and environment", () => {
     expect(problemsOf({ environment: "qa", target: "nomad" })).toEqual([
       'observability-stack:environment = "qa": must be one of "dev", "staging", "prod"',

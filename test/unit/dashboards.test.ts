@@ -64,6 +64,21 @@ describe("dashboards of the shipped stacks", () => {
     expect(dashboardProblems(dashboardFiles(settings), settings)).toEqual([]);
   });
 
+  test("a stack with applicationMetrics.prefix passes every check, and its checks want the prefix", () => {
+    const settings = settingsFrom({
+      environment: "prod",
+      applicationMetrics: { prefix: "ops_center_" },
+    });
+    expect(dashboardProblems(dashboardFiles(settings), settings)).toEqual([]);
+    // The dashboards of a stack without the prefix query names this stack's services lack.
+    const unprefixed = dashboardFiles(settingsFrom({ environment: "prod" }));
+    const problems = dashboardProblems(unprefixed, settings);
+    expect(problems).toContainEqual(
+      expect.stringContaining('unknown metric "http_requests_total"'),
+    );
+    expect(problems.join("\n")).not.toMatch(/unknown metric "(node_|up"|service:)/);
+  });
+
   test("the seed dashboards, the logs dashboard and one per stack component, in their folders", () => {
     const files = dashboardFiles(stackSettings("dev"));
     for (const [uid, [title, folder]] of Object.entries(SEED_DASHBOARDS)) {
