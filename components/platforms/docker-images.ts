@@ -196,6 +196,9 @@ function bearerChallenge(header: string | undefined): Record<string, string> | u
   return params.realm ? params : undefined;
 }
 
+/** Why no token came from the token service: said as is, not as the registry being unreachable. */
+class TokenError extends Error {}
+
 /** An anonymous pull token from the token service a registry's challenge names. */
 async function anonymousToken(
   challenge: Record<string, string>,
@@ -209,10 +212,14 @@ async function anonymousToken(
   try {
     answer = await request({ url }, "GET", { accept: "application/json" }, timeoutMs);
   } catch (error) {
-    throw new Error(`its token service ${url.origin} cannot be reached (${reasonOf(error)})`);
+    throw new TokenError(
+      `asks for a token, and its token service ${url.origin} cannot be reached (${reasonOf(error)})`,
+    );
   }
   if (answer.status !== 200)
-    throw new Error(`its token service ${url.origin} answered HTTP ${answer.status}`);
+    throw new TokenError(
+      `asks for a token, and its token service ${url.origin} answered HTTP ${answer.status}`,
+    );
   let token: unknown;
   try {
     const body = JSON.parse(answer.body) as { token?: unknown; access_token?: unknown };
@@ -221,7 +228,7 @@ async function anonymousToken(
     token = undefined;
   }
   if (typeof token !== "string" || token === "") {
-    throw new Error(`its token service ${url.origin} gave no token`);
+    throw new TokenError(`asks for a token, and its token service ${url.origin} gave no token`);
   }
   return token;
 }
@@ -264,9 +271,7 @@ async function registryProblem(
     return `${image.registry} answered HTTP ${answer.status} for ${image.repository}:${image.reference}`;
   } catch (error) {
     const reason =
-      error instanceof Error && error.message.startsWith("its token service")
-        ? error.message
-        : `cannot be reached (${reasonOf(error)})`;
+      error instanceof TokenError ? error.message : `cannot be reached (${reasonOf(error)})`;
     return `${image.registry} ${reason}`;
   }
 }

@@ -87,7 +87,7 @@ interface RegistryRequest {
  * `tags`, 404 otherwise. With `token`, it first challenges for a bearer token from its own
  * /token realm, as Docker Hub does through auth.docker.io.
  */
-async function registry(tags: string[], token?: { grants: boolean }) {
+async function registry(tags: string[], token?: { grants: boolean; realm?: string }) {
   const requests: RegistryRequest[] = [];
   const server = await serve(
     (req, res) => {
@@ -116,7 +116,7 @@ async function registry(tags: string[], token?: { grants: boolean }) {
         const { port } = server.address() as net.AddressInfo;
         res
           .writeHead(401, {
-            "www-authenticate": `Bearer realm="http://127.0.0.1:${port}/token",service="test-registry",scope="repository:${repository}:pull"`,
+            "www-authenticate": `Bearer realm="${token.realm ?? `http://127.0.0.1:${port}/token`}",service="test-registry",scope="repository:${repository}:pull"`,
           })
           .end();
         return;
@@ -301,6 +301,19 @@ describe("missingImages", () => {
       "GET /token?service=test-registry&scope=repository%3Alibrary%2Fbusybox%3Apull -",
       "HEAD /v2/library/busybox/manifests/1.36 Bearer token-for-repository:library/busybox:pull",
     ]);
+  });
+
+  test("a token service that cannot be reached: missing, naming the token service", async () => {
+    const { endpoint } = await engine([]);
+    const realm = `http://127.0.0.1:${await freePort()}/token`;
+    const reg = await registry(["team/app:1"], { grants: true, realm });
+    const [line] = await missingImages(
+      [{ ref: `${reg.host}/team/app:1`, keys: [] }],
+      options(endpoint),
+    );
+    expect(line).toContain(
+      `${reg.host} asks for a token, and its token service ${new URL(realm).origin} cannot be reached (connect ECONNREFUSED`,
+    );
   });
 
   test("a token that does not grant the pull: missing, saying the registry refuses it", async () => {
