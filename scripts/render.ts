@@ -3,6 +3,7 @@
  * Writes every generated config of a stack without deploying and without the Pulumi CLI.
  * --manifests (Kubernetes stacks) also writes, below kubernetes/, the objects the program
  * would apply, recorded from the program run under Pulumi's mocks (scripts/manifests).
+ * --out must be a new or empty directory, or one an earlier render wrote (scripts/render-output.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -11,6 +12,7 @@ import { loadSettings } from "../config/load";
 import { readStackFile } from "../config/stack-file";
 import { renderStack } from "../components/render";
 import { kubernetesManifests } from "./manifests";
+import { claimOutputDir } from "./render-output";
 
 // Like the Pulumi CLI, the stack files are read from the working directory (npm runs scripts from the project root).
 const PROJECT_DIR = process.cwd();
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
     files.push(...(await kubernetesManifests(settings)));
   }
   // Render everything before touching the output directory: nothing is half-written on error.
-  fs.rmSync(out, { recursive: true, force: true });
+  claimOutputDir(out, stack);
   for (const file of files) {
     const target = path.join(out, file.path);
     fs.mkdirSync(path.dirname(target), { recursive: true });

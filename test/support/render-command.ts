@@ -6,7 +6,13 @@ import { PROJECT_DIR } from "./settings";
 export function runRender(projectDir: string, args: string[]) {
   const result = spawnSync(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", path.join(PROJECT_DIR, "scripts/render.ts"), ...args],
+    // ts-node by its path: `projectDir` may be a scratch directory outside this project.
+    [
+      "-r",
+      require.resolve("ts-node/register/transpile-only"),
+      path.join(PROJECT_DIR, "scripts/render.ts"),
+      ...args,
+    ],
     {
       cwd: projectDir,
       encoding: "utf8",

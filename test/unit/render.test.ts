@@ -79,3 +79,76 @@ describe("npm run render", () => {
     expect(everything).toContain("/etc/alertmanager/secrets/slackWebhookUrl");
   });
 });
+
+describe("npm run render --out: only its own output is ever deleted", () => {
+  /** Every file below dir, relative to it, sorted. */
+  function filesBelow(dir: string): string[] {
+    return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+      .sort();
+  }
+
+  test("a non-empty directory render did not write is refused, and its files survive", () => {
+    const out = tempDir();
+    fs.writeFileSync(path.join(out, "notes.txt"), "mine");
+    fs.mkdirSync(path.join(out, "src"));
+    fs.writeFileSync(path.join(out, "src/main.ts"), "export {};");
+    const result = runRender(PROJECT_DIR, ["--stack", "dev", "--out", out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `render failed: --out ${out} holds 2 entries that npm run render did not write (no .observability-stack-render in it); render clears only its own output, so nothing was deleted or written`,
+    );
+    expect(filesBelow(out)).toEqual(["notes.txt", "src/main.ts"]);
+    expect(fs.readFileSync(path.join(out, "notes.txt"), "utf8")).toBe("mine");
+  });
+
+  test("--out . in a project directory is refused and deletes nothing", () => {
+    // A scratch copy of a project: the stack file, and files that must survive.
+    const project = tempDir();
+    fs.copyFileSync(
+      path.join(PROJECT_DIR, "Pulumi.dev.yaml"),
+      path.join(project, "Pulumi.dev.yaml"),
+    );
+    fs.writeFileSync(path.join(project, "package.json"), "{}");
+    const result = runRender(project, ["--stack", "dev", "--out", "."]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("that npm run render did not write");
+    expect(filesBelow(project)).toEqual(["Pulumi.dev.yaml", "package.json"]);
+  });
+
+  test("a file given as --out is refused and kept", () => {
+    const out = path.join(tempDir(), "a-file");
+    fs.writeFileSync(out, "keep");
+    const result = runRender(PROJECT_DIR, ["--stack", "dev", "--out", out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`--out ${out} is a file, not a directory`);
+    expect(fs.readFileSync(out, "utf8")).toBe("keep");
+  });
+
+  test("an empty existing directory is used, and marked as render's own", () => {
+    const out = tempDir();
+    const result = runRender(PROJECT_DIR, ["--stack", "dev", "--out", out]);
+    expect(result.status).toBe(0);
+    expect(fs.existsSync(path.join(out, "manifest.json"))).toBe(true);
+    expect(fs.readFileSync(path.join(out, ".observability-stack-render"), "utf8")).toContain(
+      "npm run render -- --stack dev",
+    );
+  });
+
+  test("a second render into its own directory replaces everything in it", () => {
+    const out = path.join(tempDir(), "new", "nested");
+    expect(runRender(PROJECT_DIR, ["--stack", "dev", "--out", out]).status).toBe(0);
+    const devFiles = filesBelow(out);
+    expect(devFiles).toContain(".observability-stack-render");
+    fs.writeFileSync(path.join(out, "left-over.txt"), "from before");
+    const again = runRender(PROJECT_DIR, ["--stack", "staging", "--out", out]);
+    expect(again.stderr).toBe("");
+    expect(again.status).toBe(0);
+    expect(fs.existsSync(path.join(out, "left-over.txt"))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")).environment).toBe(
+      "staging",
+    );
+    expect(filesBelow(out)).toContain(".observability-stack-render");
+  });
+});
