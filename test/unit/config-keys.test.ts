@@ -106,3 +106,279 @@ describe("a misspelt config namespace", () => {
     expect(editDistance(a, b)).toBe(distance);
   });
 });
+
+/** Exactly one problem, naming the key and the value, and saying what is allowed. */
+function expectOneProblem(problems: string[], key: string, value: string, allowed: string) {
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toContain(`observability-stack:${key} = ${value}:`);
+  expect(problems[0]).toContain(allowed);
+}
+
+describe("keys that have no effect", () => {
+  const docker = { environment: "dev", target: "docker" };
+  const kubernetes = { environment: "staging", target: "kubernetes" };
+
+  test.each([
+    [
+      "kubernetes on Docker",
+      docker,
+      { kubernetes: { namespace: "obs" } },
+      "kubernetes.namespace",
+      '"obs"',
+      "set target to kubernetes",
+    ],
+    [
+      "a storage class on Docker",
+      docker,
+      { kubernetes: { storageClass: "fast" } },
+      "kubernetes.storageClass",
+      '"fast"',
+      "it is a Kubernetes setting",
+    ],
+    [
+      "docker on Kubernetes",
+      kubernetes,
+      { docker: { bindAddress: "0.0.0.0" } },
+      "docker.bindAddress",
+      '"0.0.0.0"',
+      "set target to docker",
+    ],
+    [
+      "docker on prod",
+      { environment: "prod" },
+      { docker: { bindAddress: "127.0.0.1" } },
+      "docker.bindAddress",
+      '"127.0.0.1"',
+      "it is a Docker setting",
+    ],
+    [
+      "replicas on Docker",
+      docker,
+      { components: { otelCollector: { replicas: 2 } } },
+      "components.otelCollector.replicas",
+      "2",
+      "allowed: 1",
+    ],
+    [
+      "collector replicas on Docker",
+      docker,
+      {
+        components: {
+          otelCollector: { replicas: 4, resources: { limits: { cpu: "100m", memory: "64Mi" } } },
+        },
+      },
+      "components.otelCollector.replicas",
+      "4",
+      "Docker runs one container per component",
+    ],
+    [
+      "a volume size on Docker",
+      docker,
+      { components: { prometheus: { storage: "50Gi" } } },
+      "components.prometheus.storage",
+      '"50Gi"',
+      "a Docker volume has no size",
+    ],
+    [
+      "requests on Docker",
+      docker,
+      { components: { jaeger: { resources: { requests: { memory: "64Mi" } } } } },
+      "components.jaeger.resources.requests.memory",
+      '"64Mi"',
+      "Docker applies only limits (resources.limits.memory)",
+    ],
+    [
+      "runAsNonRoot on Docker",
+      docker,
+      { components: { grafana: { securityContext: { runAsNonRoot: true } } } },
+      "components.grafana.securityContext.runAsNonRoot",
+      "true",
+      "Docker takes only securityContext.runAsUser",
+    ],
+    [
+      "a read-only root on Docker",
+      docker,
+      { components: { loki: { securityContext: { readOnlyRootFilesystem: false } } } },
+      "components.loki.securityContext.readOnlyRootFilesystem",
+      "false",
+      "Docker takes only securityContext.runAsUser",
+    ],
+    [
+      "tracker storage on Docker",
+      docker,
+      { sentry: { services: { bugsink: { storage: "5Gi" } } } },
+      "sentry.services.bugsink.storage",
+      '"5Gi"',
+      "a Docker volume has no size",
+    ],
+  ])("%s", (_, base, extra, key, value, allowed) => {
+    expectOneProblem(problemsOf({ ...base, ...extra }), key, value, allowed);
+  });
+
+  test.each([
+    ["otelCollector", "staging", "OpenTelemetry"],
+    ["nodeExporter", "prod", "node"],
+    ["cadvisor", "staging", "cAdvisor"],
+  ])("storage on the stateless %s (%s)", (id, environment, name) => {
+    expectOneProblem(
+      problemsOf({ environment, components: { [id]: { storage: "10Gi" } } }),
+      `components.${id}.storage`,
+      '"10Gi"',
+      "keeps no data, so it has no volume to size",
+    );
+    expect(problemsOf({ environment, components: { [id]: { storage: "10Gi" } } })[0]).toContain(
+      name,
+    );
+  });
+
+  test.each([
+    ["memcached", "memcached (Sentry)"],
+    ["web", "Sentry web"],
+    ["relay", "Relay"],
+  ])("storage on the stateless tracker service %s", (id, name) => {
+    const problems = problemsOf({
+      environment: "prod",
+      sentry: { mode: "self-hosted", services: { [id]: { storage: "1Gi" } } },
+    });
+    expectOneProblem(problems, `sentry.services.${id}.storage`, '"1Gi"', `${name} keeps no data`);
+  });
+
+  test.each([
+    ["jaeger", "otlpGrpc", "published ports you may set: ui"],
+    ["jaeger", "sampling", "published ports you may set: ui"],
+    ["loki", "grpc", "published ports you may set: http"],
+    ["otelCollector", "metrics", "published ports you may set: otlpGrpc, otlpHttp"],
+    ["nodeExporter", "http", "it publishes no port"],
+    ["cadvisor", "http", "it publishes no port"],
+  ])("a port override of %s's unpublished %s port", (id, port, allowed) => {
+    const problems = problemsOf({
+      environment: "dev",
+      components: { [id]: { ports: { [port]: 20001 } } },
+    });
+    expectOneProblem(problems, `components.${id}.ports.${port}`, "20001", allowed);
+    expect(problems[0]).toContain("is not published");
+  });
+
+  test.each([
+    ["dev (bugsink)", { environment: "dev" }, '"bugsink"', "creates its own tracker's project"],
+    [
+      "disabled",
+      { environment: "dev", sentry: { mode: "disabled" } },
+      '"disabled"',
+      "no service reports errors",
+    ],
+    [
+      "prod (self-hosted)",
+      { environment: "prod" },
+      '"self-hosted"',
+      "used only when sentry.mode is external",
+    ],
+  ])("sentryDsn in mode %s, never shown", (_, values, mode, allowed) => {
+    const dsn = "https://0123456789abcdef@errors.example.com/7";
+    const problems = problemsOf({ ...values, sentryDsn: dsn }, ["sentryDsn"]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain("observability-stack:sentryDsn (a secret, not shown):");
+    expect(problems[0]).toContain(`while sentry.mode is ${mode}`);
+    expect(problems[0]).toContain(allowed);
+    expect(problems.join("\n")).not.toContain("0123456789abcdef");
+  });
+
+  test.each([["https://errors.example.com"], ["http://127.0.0.1:9000"]])(
+    "sentry.url %s while the tracker is disabled",
+    (url) => {
+      const problems = problemsOf({ environment: "dev", sentry: { mode: "disabled", url } });
+      expectOneProblem(
+        problems,
+        "sentry.url",
+        JSON.stringify(url),
+        "choose a mode (bugsink, self-hosted, external)",
+      );
+    },
+  );
+
+  test.each([
+    ["Watchdog", 1],
+    ["RedisDown", 0.5],
+    ["PrometheusConfigReloadFailed", 1],
+  ])("a threshold for %s, which has none", (alert, threshold) => {
+    const problems = problemsOf({
+      environment: "dev",
+      rules: { overrides: { [alert]: { threshold } } },
+    });
+    expectOneProblem(
+      problems,
+      `rules.overrides.${alert}.threshold`,
+      String(threshold),
+      "only for and severity may be overridden",
+    );
+  });
+
+  test.each([
+    ["HighAPIErrorRate", "api", { severity: "critical" }],
+    ["HostHighCpuUsage", "host", { for: "10m" }],
+    ["LokiRequestErrors", "loki", { threshold: 0.1 }],
+  ])("an override of %s while its pack %s is disabled", (alert, pack, override) => {
+    const problems = problemsOf({
+      environment: "dev",
+      rules: { packs: { [pack]: false }, overrides: { [alert]: override } },
+    });
+    expectOneProblem(
+      problems,
+      `rules.overrides.${alert}`,
+      JSON.stringify(override),
+      `rules.packs.${pack} disables; remove the override, or enable the pack`,
+    );
+  });
+
+  test.each([
+    ["docker keys on a Docker stack", { ...docker, docker: { bindAddress: "0.0.0.0" } }],
+    [
+      "kubernetes keys on a Kubernetes stack",
+      { ...kubernetes, kubernetes: { namespace: "obs", storageClass: "fast" } },
+    ],
+    [
+      "storage and requests on Kubernetes",
+      {
+        ...kubernetes,
+        components: { prometheus: { storage: "20Gi", resources: { requests: { cpu: "100m" } } } },
+      },
+    ],
+    [
+      "replicas on Kubernetes",
+      {
+        environment: "prod",
+        sampling: { tail: { enabled: false } },
+        components: { otelCollector: { replicas: 3 } },
+      },
+    ],
+    ["one replica on Docker", { ...docker, components: { grafana: { replicas: 1 } } }],
+    ["a published port on Docker", { ...docker, components: { jaeger: { ports: { ui: 26686 } } } }],
+    [
+      "sentryDsn in mode external",
+      { ...docker, sentry: { mode: "external" }, sentryDsn: "https://k@e.example.com/1" },
+    ],
+    [
+      "sentry.url in mode external",
+      {
+        ...docker,
+        sentry: { mode: "external", url: "https://e.example.com" },
+        sentryDsn: "https://k@e.example.com/1",
+      },
+    ],
+    ["sentry.url in mode bugsink", { ...docker, sentry: { url: "http://127.0.0.1:9000" } }],
+    [
+      "runAsUser on Docker",
+      { ...docker, components: { grafana: { securityContext: { runAsUser: 472 } } } },
+    ],
+    [
+      "a threshold of an enabled pack's alert",
+      { ...docker, rules: { overrides: { HighAPIErrorRate: { threshold: 0.02 } } } },
+    ],
+    [
+      "for of an alert without threshold",
+      { ...docker, rules: { overrides: { Watchdog: { severity: "info" } } } },
+    ],
+  ])("still accepted: %s", (_, values) => {
+    expect(() => settingsFrom(values, ["sentryDsn"])).not.toThrow();
+  });
+});
