@@ -17,6 +17,7 @@ import { ComponentSecurity, ComponentSettings, RuleSettings, Settings } from "./
 import { resolveSentry, sentryProblems, trackerPublishedPorts } from "./sentry";
 import { PROBE_JOB } from "../components/sentry/probe";
 import { noEffectProblems } from "./no-effect";
+import { alertingProblems } from "./alerting";
 
 /** A stack's config as read from Pulumi or from a stack file, before validation. */
 export interface RawStackConfig {
@@ -202,6 +203,7 @@ function checkSettings(settings: Settings, config: StackConfig): string[] {
     ...scrapeJobProblems(settings),
     ...standInProblems(config),
     ...noEffectProblems(settings, config),
+    ...alertingProblems(config),
     ...budgetProblems(budgetUse(settings.environment, enabled)),
   ];
 }

@@ -136,7 +136,10 @@ const sentryConfig = z.strictObject({
 });
 
 const alertOverride = z.strictObject({
-  threshold: z.number().optional(),
+  // Any number, NaN and the infinities included: config/alerting.ts checks it against its alert's kind.
+  threshold: z
+    .custom<number>((value) => typeof value === "number", { error: "must be a number" })
+    .optional(),
   for: z
     .string()
     .regex(/^\d+[smhdw]$/, { error: "must be a duration such as 30s, 5m, 1h" })

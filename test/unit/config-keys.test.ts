@@ -1,8 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config/errors";
+import { loadSettings } from "../../config/load";
 import { editDistance } from "../../config/namespace";
 import { readPulumiConfig } from "../../config/pulumi-source";
 import { fromConfigMap } from "../../config/stack-file";
+import { RULE_PACKS } from "../../rules/packs";
+import { alertsOf } from "../../rules/render";
+import { THRESHOLD_KINDS, withinRange } from "../../rules/threshold-kinds";
 import { settingsFrom } from "../support/settings";
 
 /** The problems a config is refused with; fails the test when it is accepted. */
@@ -380,5 +384,125 @@ describe("keys that have no effect", () => {
     ],
   ])("still accepted: %s", (_, values) => {
     expect(() => settingsFrom(values, ["sentryDsn"])).not.toThrow();
+  });
+});
+
+describe("alerting contradictions", () => {
+  test.each([["dev"], ["staging"], ["prod"]])(
+    "%s: the stack pack (Watchdog) disabled while a dead man's switch is set",
+    (environment) => {
+      const url = "https://hc-ping.example.com/0123-secret-uuid";
+      const problems = problemsOf(
+        { environment, rules: { packs: { stack: false } }, deadMansSwitchUrl: url },
+        ["deadMansSwitchUrl"],
+      );
+      expectOneProblem(
+        problems,
+        "rules.packs.stack",
+        "false",
+        "remove the key (the pack is on by default) or remove deadMansSwitchUrl",
+      );
+      expect(problems[0]).toContain("disables Watchdog");
+      expect(problems[0]).toContain("page for ever");
+      expect(problems[0]).not.toContain("secret-uuid");
+    },
+  );
+
+  test.each([
+    ["HighAPIErrorRate", 5, "ratio", "between 0 and 1 (0.05 = 5%)"],
+    ["HighAPIErrorRate", 1.01, "ratio", "between 0 and 1"],
+    ["HostDiskSpaceLow", -0.1, "ratio", "between 0 and 1"],
+    ["ContainerMemoryNearLimit", 90, "ratio", "between 0 and 1"],
+    ["PaymentFailed", -1, "count", "is a count, 0 or more"],
+    ["ContainerRestarting", -0.5, "count", "is a count, 0 or more"],
+    ["SlowAPIResponse", -0.5, "seconds", "is a duration in seconds, 0 or more"],
+    ["HostClockSkew", -1, "seconds", "is a duration in seconds"],
+    ["HighMemoryUsage", -1024, "bytes", "is a number of bytes, 0 or more"],
+    ["HighAPIRequestRate", -10, "perSecond", "is a rate per second, 0 or more"],
+    ["HostHighLoad", -2, "factor", "is a factor, 0 or more"],
+    ["HostDiskWillFillIn24Hours", -24, "hours", "is a number of hours, 0 or more"],
+    ["TargetDown", 0.5, "state", "0 or 1"],
+    ["ErrorTrackerDown", 2, "state", "0 or 1"],
+    ["HighAPIErrorRate", Number.NaN, "ratio", "between 0 and 1"],
+    ["SlowAPIResponse", Number.POSITIVE_INFINITY, "seconds", "0 or more"],
+    ["PaymentFailed", Number.NEGATIVE_INFINITY, "count", "0 or more"],
+  ])("rules.overrides.%s.threshold = %p (%s)", (alert, threshold, kind, allowed) => {
+    const problems = problemsOf({
+      environment: "dev",
+      rules: { overrides: { [alert]: { threshold } } },
+    });
+    expectOneProblem(problems, `rules.overrides.${alert}.threshold`, String(threshold), allowed);
+    expect(problems[0]).toContain(`(kind ${kind})`);
+  });
+
+  test("NaN and the infinities from a stack file are shown as written", () => {
+    const raw = fromConfigMap("test", {
+      "observability-stack:environment": "dev",
+      "observability-stack:rules": { overrides: { SlowFRT: { threshold: Number.NaN } } },
+    });
+    expect(refusalOf(() => loadSettings(raw))).toEqual([
+      expect.stringMatching(/^observability-stack:rules\.overrides\.SlowFRT\.threshold = NaN: /),
+    ]);
+  });
+
+  test.each([
+    ["HighAPIErrorRate", 0],
+    ["HighAPIErrorRate", 1],
+    ["HostDiskSpaceCritical", 0.5],
+    ["PaymentFailed", 0],
+    ["SlowAPIResponse", 0],
+    ["HighMemoryUsage", 0],
+    ["HighMemoryUsage", 64 * 1024 ** 4],
+    ["TargetDown", 1],
+    ["HostHighLoad", 0.5],
+  ])("still accepted: %s at %p, an edge or inside of its range", (alert, threshold) => {
+    expect(() =>
+      settingsFrom({ environment: "dev", rules: { overrides: { [alert]: { threshold } } } }),
+    ).not.toThrow();
+  });
+
+  test.each([
+    ["the stack pack disabled without a dead man's switch", { rules: { packs: { stack: false } } }],
+    [
+      "another pack disabled with a dead man's switch",
+      { rules: { packs: { api: false } }, deadMansSwitchUrl: "https://hc.example.com/x" },
+    ],
+    [
+      "the stack pack enabled explicitly",
+      { rules: { packs: { stack: true } }, deadMansSwitchUrl: "https://hc.example.com/x" },
+    ],
+  ])("still accepted: %s", (_, values) => {
+    expect(() =>
+      settingsFrom({ environment: "dev", ...values }, ["deadMansSwitchUrl"]),
+    ).not.toThrow();
+  });
+});
+
+describe("every alert with a threshold has a kind", () => {
+  const rules = RULE_PACKS.flatMap((pack) => alertsOf(pack));
+  const withThreshold = rules.filter((rule) => rule.threshold !== undefined);
+
+  test("most alerts have one, so the table below is not empty", () => {
+    expect(withThreshold.length).toBeGreaterThan(50);
+  });
+
+  test.each(withThreshold.map((rule) => [rule.alert, rule] as const))(
+    "%s: its kind is known and its default threshold is within the kind's range",
+    (_, rule) => {
+      if (rule.threshold === undefined) throw new Error("filtered above");
+      expect(Object.keys(THRESHOLD_KINDS)).toContain(rule.thresholdKind);
+      expect(withinRange(rule.thresholdKind, rule.threshold)).toBe(true);
+    },
+  );
+
+  test.each([
+    ["ratio", 1.5],
+    ["ratio", -0.01],
+    ["count", -1],
+    ["state", 0.5],
+    ["seconds", Number.NaN],
+    ["bytes", Number.POSITIVE_INFINITY],
+  ] as const)("withinRange refuses a %s of %p", (kind, value) => {
+    expect(withinRange(kind, value)).toBe(false);
   });
 });
