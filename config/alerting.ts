@@ -1,6 +1,5 @@
 import { RULE_PACKS } from "../rules/packs";
 import { alertsOf } from "../rules/render";
-import { ROUTE_TREE } from "../rules/alertmanager";
 import { THRESHOLD_KINDS, withinRange } from "../rules/threshold-kinds";
 import { configKey, problem } from "./errors";
 import { StackConfig } from "./schema";
@@ -13,19 +12,15 @@ export function alertingProblems(config: StackConfig): string[] {
   return [...deadMansSwitchProblems(config), ...thresholdProblems(config)];
 }
 
-/** The alert the dead man's switch receiver hears, from the route that feeds it. */
-function heartbeatAlert(): string | undefined {
-  const route = ROUTE_TREE.routes?.find((candidate) => candidate.receiver === "deadmansswitch");
-  const matcher = route?.matchers?.find((text) => text.startsWith("alertname="));
-  return matcher === undefined ? undefined : JSON.parse(matcher.slice("alertname=".length));
-}
-
 function deadMansSwitchProblems(config: StackConfig): string[] {
   if (config.deadMansSwitchUrl === undefined) return [];
-  const heartbeat = heartbeatAlert();
-  const pack = RULE_PACKS.find((candidate) =>
-    alertsOf(candidate).some((rule) => rule.alert === heartbeat),
-  );
+  // The always-firing alert carries the watchdog label (rules/packs/stack.ts).
+  const [pack, heartbeat] =
+    RULE_PACKS.flatMap((candidate) =>
+      alertsOf(candidate)
+        .filter((rule) => rule.labels?.watchdog === "true")
+        .map((rule) => [candidate, rule.alert] as const),
+    )[0] ?? [];
   if (pack === undefined || config.rules?.packs?.[pack.name] !== false) return [];
   return [
     problem(
