@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CONFIG_NAMESPACE } from "./errors";
-import { stackConfigSchema } from "./schema";
+import { anyNumber, stackConfigSchema } from "./schema";
 
 /** Where `npm run schema` writes the stack file's JSON Schema, relative to the project. */
 export const STACK_FILE_SCHEMA_PATH = "schema/stack-config.schema.json";
@@ -16,7 +16,8 @@ export const STACK_FILE_SCHEMA_PATH = "schema/stack-config.schema.json";
  * Converted as input (`io: "input"`): what the user writes, before the loader's transforms.
  * Refinements (a duration's or a quantity's syntax, `latest`) have no JSON Schema form: zod
  * leaves them out, so only the loader checks them. Anything else zod cannot express throws
- * here (`unrepresentable: "throw"`) rather than turning silently into "anything goes".
+ * here rather than turning silently into "anything goes": custom types, but for the one
+ * whose JSON form is known (a threshold: any number).
  * draft-07 rather than zod's default 2020-12: what editors' YAML support and ajv 6 read.
  */
 export function stackFileJsonSchema(): Record<string, unknown> {
@@ -30,7 +31,14 @@ export function stackFileJsonSchema(): Record<string, unknown> {
   const converted = z.toJSONSchema(stackFile, {
     target: "draft-7",
     io: "input",
-    unrepresentable: "throw",
+    // A custom type converts only where we say what it is; any other still throws.
+    unrepresentable: "any",
+    override: ({ zodSchema, jsonSchema }) => {
+      if (zodSchema._zod.def.type !== "custom") return;
+      if ((zodSchema as unknown) !== anyNumber)
+        throw new Error("a custom zod type has no JSON Schema form");
+      jsonSchema.type = "number";
+    },
   }) as { properties: { config: Record<string, unknown> } } & Record<string, unknown>;
   // A key in our namespace must be one of ours; other namespaces belong to Pulumi and providers.
   converted.properties.config.propertyNames = {

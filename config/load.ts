@@ -18,6 +18,8 @@ import { RULE_PACK_NAMES } from "../rules/packs";
 import { ComponentSecurity, ComponentSettings, RuleSettings, Settings } from "./settings";
 import { resolveSentry, sentryProblems, trackerPublishedPorts } from "./sentry";
 import { PROBE_JOB } from "../components/sentry/probe";
+import { noEffectProblems } from "./no-effect";
+import { alertingProblems } from "./alerting";
 
 /** A stack's config as read from Pulumi or from a stack file, before validation. */
 export interface RawStackConfig {
@@ -213,6 +215,8 @@ function checkSettings(settings: Settings, config: StackConfig): string[] {
     ...sentryProblems(settings, config),
     ...scrapeJobProblems(settings),
     ...standInProblems(config),
+    ...noEffectProblems(settings, config),
+    ...alertingProblems(config),
     ...budgetProblems(budgetUse(settings.environment, enabled)),
     ...maximumProblems(settings, config),
   ];

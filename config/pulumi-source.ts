@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE } from "./errors";
+import { CONFIG_NAMESPACE, ConfigError } from "./errors";
 import { RawStackConfig } from "./load";
+import { misspeltNamespaceProblems } from "./namespace";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 
 /** Public in the SDK's JavaScript, marked internal in its typings. */
@@ -11,7 +12,10 @@ export function readPulumiConfig(): RawStackConfig {
   const prefix = `${CONFIG_NAMESPACE}:`;
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
-  for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+  const config = pulumi.runtime.allConfig();
+  const misspelt = misspeltNamespaceProblems(Object.keys(config));
+  if (misspelt.length > 0) throw new ConfigError(pulumi.getStack(), misspelt);
+  for (const [fullKey, text] of Object.entries(config)) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     // Pulumi.yaml gives optional string keys an empty default, since declared keys without one are required.

@@ -172,8 +172,16 @@ const sentryConfig = z.strictObject({
     .optional(),
 });
 
+/**
+ * Any number, NaN and the infinities included (z.number() refuses those with its own words):
+ * config/alerting.ts checks it against its alert's kind and shows such values as written.
+ */
+export const anyNumber = z.custom<number>((value) => typeof value === "number", {
+  error: "must be a number",
+});
+
 const alertOverride = z.strictObject({
-  threshold: z.number().optional(),
+  threshold: anyNumber.optional(),
   // Prometheus' `for`: 0s fires as soon as the expression is true.
   for: durationText({ zero: true }).optional(),
   severity: z.enum(["critical", "warning", "info"]).optional(),

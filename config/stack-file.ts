@@ -3,6 +3,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { CONFIG_NAMESPACE, ConfigError } from "./errors";
 import { RawStackConfig } from "./load";
+import { misspeltNamespaceProblems } from "./namespace";
 
 /** Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI would hand it to the program, without the CLI. */
 export function readStackFile(projectDir: string, stack: string): RawStackConfig {
@@ -35,6 +36,8 @@ function parseYaml(stack: string, file: string): unknown {
 
 /** Keeps the project's own keys; encrypted values become secret keys whose text is never read. */
 export function fromConfigMap(stack: string, config: Record<string, unknown>): RawStackConfig {
+  const misspelt = misspeltNamespaceProblems(Object.keys(config));
+  if (misspelt.length > 0) throw new ConfigError(stack, misspelt);
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
   const prefix = `${CONFIG_NAMESPACE}:`;

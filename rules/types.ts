@@ -5,16 +5,31 @@ export type DurationUnit = "s" | "m" | "h" | "d" | "w";
 /** A Prometheus duration such as "5m" or "24h"; checked by the compiler. */
 export type PromDuration = `${number}${DurationUnit}`;
 
-export interface AlertRule {
+/**
+ * What an alert's threshold measures, and so which values it can take (THRESHOLD_KINDS in
+ * rules/threshold-kinds.ts holds each kind's range): a ratio of 0.05 means 5 %, a threshold
+ * of 1.5 on a ratio could never be crossed.
+ */
+export type ThresholdKind =
+  /** A share of a whole, 0 to 1 (an error ratio, a utilisation, free space). */
+  | "ratio"
+  /** A number of things or events: requests, credits, restarts, connections. */
+  | "count"
+  /** Events per second. */
+  | "perSecond"
+  /** A multiple of a reference (load per CPU, spend over its average). */
+  | "factor"
+  | "seconds"
+  | "hours"
+  | "bytes"
+  /** A 0/1 series such as up or probe_success. */
+  | "state";
+
+interface AlertRuleBase {
   alert: string;
   severity: Severity;
   /** How long the condition must hold; omitted means the first evaluation fires. */
   for?: PromDuration;
-  /**
-   * The default threshold; stack config may override it
-   * (`rules.overrides.<alert>.threshold`). Dashboards draw it from here too.
-   */
-  threshold?: number;
   /** The expression, given the threshold in force. */
   expr: (threshold: number) => string;
   /** Static text, or text made from the threshold in force, so an override never leaves it stale. */
@@ -31,6 +46,25 @@ export interface AlertRule {
   runbookUrl?: string;
   labels?: Record<string, string>;
 }
+
+/** An alert whose condition is fixed (Watchdog, a service down): no threshold to override. */
+interface FixedAlertRule extends AlertRuleBase {
+  threshold?: undefined;
+  thresholdKind?: undefined;
+}
+
+interface ThresholdAlertRule extends AlertRuleBase {
+  /**
+   * The default threshold; stack config may override it
+   * (`rules.overrides.<alert>.threshold`). Dashboards draw it from here too.
+   */
+  threshold: number;
+  /** What the threshold measures; the loader refuses an override outside the kind's range. */
+  thresholdKind: ThresholdKind;
+}
+
+/** A threshold always comes with its kind: the type refuses one without the other. */
+export type AlertRule = FixedAlertRule | ThresholdAlertRule;
 
 export type AlertText = string | ((threshold: number) => string);
 

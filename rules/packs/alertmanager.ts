@@ -23,6 +23,7 @@ export const alertmanagerPack: RulePack = {
           severity: "warning",
           for: "5m",
           threshold: 0.01,
+          thresholdKind: "ratio",
           expr: (threshold) =>
             `${sumBy(
               alertmanagerNotificationsFailedTotal,

@@ -86,6 +86,7 @@ export const apiPack: RulePack = {
           family: "api_error_rate",
           for: "5m",
           threshold: 0.01,
+          thresholdKind: "ratio",
           expr: (threshold) => `${sel(serviceErrorRatio)} > ${threshold}`,
           summary: (t) =>
             `An API answers more than ${percent(t)} of its requests with a server error.`,
@@ -98,6 +99,7 @@ export const apiPack: RulePack = {
           family: "api_error_rate",
           for: "2m",
           threshold: 0.05,
+          thresholdKind: "ratio",
           expr: (threshold) => `${sel(serviceErrorRatio)} > ${threshold}`,
           summary: (t) =>
             `An API answers more than ${percent(t)} of its requests with a server error.`,
@@ -109,6 +111,7 @@ export const apiPack: RulePack = {
           severity: "critical",
           for: "5m",
           threshold: 0.05,
+          thresholdKind: "ratio",
           expr: (threshold) => `${sel(routeErrorRatio)} > ${threshold}`,
           summary: (t) =>
             `One API route answers more than ${percent(t)} of its requests with a server error.`,
@@ -121,6 +124,7 @@ export const apiPack: RulePack = {
           family: "api_latency",
           for: "10m",
           threshold: 0.5,
+          thresholdKind: "seconds",
           expr: (threshold) => `${sel(serviceLatencyP95)} > ${threshold}`,
           summary: (t) => `An API's 95th percentile response time is above ${seconds(t)}.`,
           description:
@@ -132,6 +136,7 @@ export const apiPack: RulePack = {
           family: "api_latency",
           for: "5m",
           threshold: 2,
+          thresholdKind: "seconds",
           expr: (threshold) => `${sel(serviceLatencyP95)} > ${threshold}`,
           summary: (t) => `An API's 95th percentile response time is above ${seconds(t)}.`,
           description:
@@ -142,6 +147,7 @@ export const apiPack: RulePack = {
           severity: "warning",
           for: "5m",
           threshold: 1000,
+          thresholdKind: "perSecond",
           expr: (threshold) => `${sel(serviceRequestRate)} > ${threshold}`,
           summary: (t) => `An API receives more than ${count(t)} requests per second.`,
           description:
@@ -152,6 +158,7 @@ export const apiPack: RulePack = {
           severity: "warning",
           for: "10m",
           threshold: 2 * 1024 ** 3,
+          thresholdKind: "bytes",
           expr: (threshold) =>
             `max ${by(processResidentMemoryBytes, "service", "instance")} (${sel(processResidentMemoryBytes)}) > ${threshold}`,
           summary: (t) => `A service process uses more than ${bytes(t)} of memory.`,

@@ -42,6 +42,7 @@ export const billingPack: RulePack = {
           family: "credit_balance",
           for: "5m",
           threshold: 100,
+          thresholdKind: "count",
           expr: (threshold) => `${lowestBalance} < ${threshold}`,
           summary: (t) => `An organisation has fewer than ${count(t)} credits left.`,
           description:
@@ -53,6 +54,7 @@ export const billingPack: RulePack = {
           family: "credit_balance",
           for: "1m",
           threshold: 10,
+          thresholdKind: "count",
           expr: (threshold) => `${lowestBalance} < ${threshold}`,
           summary: (t) => `An organisation has fewer than ${count(t)} credits left.`,
           description:
@@ -63,6 +65,7 @@ export const billingPack: RulePack = {
           severity: "warning",
           for: "30m",
           threshold: 1000,
+          thresholdKind: "count",
           expr: (threshold) => `${sel(organizationCreditUsage)} > ${threshold}`,
           summary: (t) => `An organisation uses more than ${count(t)} credits an hour.`,
           description:
@@ -72,6 +75,7 @@ export const billingPack: RulePack = {
           alert: "PaymentFailed",
           severity: "critical",
           threshold: 3,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(
               paymentTransactionsTotal,
@@ -86,6 +90,7 @@ export const billingPack: RulePack = {
           alert: "SubscriptionChurn",
           severity: "warning",
           threshold: 10,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(
               subscriptionChangesTotal,

@@ -23,6 +23,7 @@ export const businessPack: RulePack = {
           alert: "LowUserRegistrations",
           severity: "warning",
           threshold: 5,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(userRegistrationsTotal, ["service"], increase(sel(userRegistrationsTotal), "1d"))} < ${threshold}`,
           summary: (t) => `Fewer than ${count(t)} users signed up in 24 hours.`,
@@ -33,6 +34,7 @@ export const businessPack: RulePack = {
           alert: "LowActiveUsers",
           severity: "warning",
           threshold: 10,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(userLoginsTotal, ["service"], increase(sel(userLoginsTotal), "1h"))} < ${threshold}`,
           summary: (t) => `Fewer than ${count(t)} logins in an hour.`,
@@ -44,6 +46,7 @@ export const businessPack: RulePack = {
           severity: "warning",
           for: "30m",
           threshold: 100,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(
               featureAccessTotal,
@@ -58,6 +61,7 @@ export const businessPack: RulePack = {
           alert: "WebhookDeliveryFailures",
           severity: "warning",
           threshold: 10,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(
               webhookDeliveriesTotal,

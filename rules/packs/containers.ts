@@ -47,6 +47,7 @@ export const containersPack: RulePack = {
           severity: "warning",
           for: "5m",
           threshold: 0.9,
+          thresholdKind: "ratio",
           expr: (threshold) =>
             `${sel(containerMemoryWorkingSetBytes, containers)} / (${sel(containerSpecMemoryLimitBytes, containers)} > 0) > ${threshold}`,
           summary: (t) => `A container uses more than ${percent(t)} of its memory limit.`,
@@ -58,6 +59,7 @@ export const containersPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 0.25,
+          thresholdKind: "ratio",
           expr: (threshold) =>
             `${throttled(containerCpuCfsThrottledPeriodsTotal)} / ${throttled(containerCpuCfsPeriodsTotal)} > ${threshold}`,
           summary: (t) => `A container is CPU-throttled in more than ${percent(t)} of its periods.`,
@@ -68,6 +70,7 @@ export const containersPack: RulePack = {
           alert: "ContainerOomKilled",
           severity: "warning",
           threshold: 0,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${increase(sel(containerOomEventsTotal, containers), "5m")} > ${threshold}`,
           summary: "A container ran out of memory.",
@@ -78,6 +81,7 @@ export const containersPack: RulePack = {
           alert: "ContainerRestarting",
           severity: "warning",
           threshold: 2,
+          thresholdKind: "count",
           expr: (threshold) =>
             `changes(${sel(containerStartTimeSeconds, containers)}[15m]) > ${threshold}`,
           summary: (t) => `A container restarted more than ${times(t)} in 15 minutes.`,
@@ -88,6 +92,7 @@ export const containersPack: RulePack = {
           alert: "ContainerNotSeen",
           severity: "warning",
           threshold: 60,
+          thresholdKind: "seconds",
           expr: (threshold) => `time() - ${sel(containerLastSeen, containers)} > ${threshold}`,
           summary: (t) => `cAdvisor has not seen a container for more than ${seconds(t)}.`,
           description:

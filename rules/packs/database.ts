@@ -57,6 +57,7 @@ export const databasePack: RulePack = {
           severity: "warning",
           for: "5m",
           threshold: 2,
+          thresholdKind: "count",
           expr: (threshold) =>
             `min ${by(dbConnectionsIdle, "service", "pool")} (${sel(dbConnectionsIdle)}) < ${threshold}`,
           summary: (t) => `A database connection pool has fewer than ${count(t)} idle connections.`,
@@ -68,6 +69,7 @@ export const databasePack: RulePack = {
           severity: "warning",
           for: "10m",
           threshold: 1,
+          thresholdKind: "seconds",
           expr: (threshold) => `${sel(serviceQueryLatencyP95)} > ${threshold}`,
           summary: (t) => `The 95th percentile of database queries takes more than ${seconds(t)}.`,
           description:
@@ -78,6 +80,7 @@ export const databasePack: RulePack = {
           severity: "warning",
           for: "5m",
           threshold: 0.05,
+          thresholdKind: "ratio",
           expr: (threshold) =>
             `${sumBy(dbErrorsTotal, ["service"], rate(sel(dbErrorsTotal), "5m"))} / ${sumBy(
               dbQueryDurationSeconds,

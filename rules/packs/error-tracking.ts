@@ -22,6 +22,7 @@ export const errorTrackingPack: RulePack = {
           severity: "warning",
           for: "2m",
           threshold: 0,
+          thresholdKind: "state",
           expr: (threshold) => `${sel(probeSuccess, { job })} == ${threshold}`,
           summary: "The error tracker does not answer: services' error reports are being lost.",
           description:

@@ -86,6 +86,7 @@ export const hostPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 0.9,
+          thresholdKind: "ratio",
           expr: (threshold) => `${sel(hostCpuUtilisation)} > ${threshold}`,
           summary: (t) => `A host's CPUs are more than ${percent(t)} busy.`,
           description: "{{ $labels.instance }} has been {{ $value | humanizePercentage }} busy.",
@@ -95,6 +96,7 @@ export const hostPack: RulePack = {
           severity: "warning",
           for: "10m",
           threshold: 0.9,
+          thresholdKind: "ratio",
           expr: (threshold) => `${sel(hostMemoryUtilisation)} > ${threshold}`,
           // The threshold is the share in use; people think of what is left.
           summary: (t) => `Less than ${percent(1 - t)} of a host's memory is available.`,
@@ -106,6 +108,7 @@ export const hostPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 2,
+          thresholdKind: "factor",
           expr: (threshold) => `${sel(hostLoadPerCpu)} > ${threshold}`,
           summary: (t) => `A host's load average is more than ${times(t)} its CPU count.`,
           description:
@@ -116,6 +119,7 @@ export const hostPack: RulePack = {
           severity: "warning",
           for: "1h",
           threshold: 24,
+          thresholdKind: "hours",
           expr: (hours) =>
             `(${availableRatio} < 0.4 and predict_linear(${sel(nodeFilesystemAvailBytes, disks)}[6h], ${hours} * 3600) < 0 and ${writable})`,
           summary: (hours) =>
@@ -128,6 +132,7 @@ export const hostPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 0.1,
+          thresholdKind: "ratio",
           expr: (threshold) => `(${availableRatio} < ${threshold} and ${writable})`,
           summary: (t) => `A filesystem has less than ${percent(t)} free space.`,
           description:
@@ -138,6 +143,7 @@ export const hostPack: RulePack = {
           severity: "critical",
           for: "5m",
           threshold: 0.05,
+          thresholdKind: "ratio",
           expr: (threshold) => `(${availableRatio} < ${threshold} and ${writable})`,
           summary: (t) => `A filesystem has less than ${percent(t)} free space.`,
           description:
@@ -147,6 +153,7 @@ export const hostPack: RulePack = {
           alert: "HostOomKillDetected",
           severity: "warning",
           threshold: 0,
+          thresholdKind: "count",
           expr: (threshold) => `${increase(sel(nodeVmstatOomKill, { job }), "5m")} > ${threshold}`,
           summary: "The kernel killed a process for lack of memory.",
           description:
@@ -157,6 +164,7 @@ export const hostPack: RulePack = {
           severity: "warning",
           for: "10m",
           threshold: 0.01,
+          thresholdKind: "ratio",
           expr: (threshold) =>
             `${rate(sel(nodeNetworkReceiveErrsTotal, { job }), "5m")} / ${rate(sel(nodeNetworkReceivePacketsTotal, { job }), "5m")} > ${threshold}`,
           summary: (t) =>
@@ -169,6 +177,7 @@ export const hostPack: RulePack = {
           severity: "warning",
           for: "10m",
           threshold: 0.05,
+          thresholdKind: "seconds",
           expr: (threshold) => `abs(${sel(nodeTimexOffsetSeconds, { job })}) > ${threshold}`,
           summary: (t) => `A host's clock is off by more than ${seconds(t)}.`,
           description:

@@ -60,6 +60,7 @@ export const llmPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 3,
+          thresholdKind: "factor",
           expr: (factor) =>
             `${sel(serviceLlmCostRate)} > ${factor} * ${sel(serviceLlmCostRateDay)}`,
           summary: (factor) =>
@@ -72,6 +73,7 @@ export const llmPack: RulePack = {
           severity: "warning",
           for: "10m",
           threshold: 0.1,
+          thresholdKind: "ratio",
           expr: (threshold) => `${sel(providerLlmErrorRatio)} > ${threshold}`,
           summary: (t) => `More than ${percent(t)} of the requests to an LLM provider fail.`,
           description:

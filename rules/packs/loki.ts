@@ -55,6 +55,7 @@ export const lokiPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 0.05,
+          thresholdKind: "ratio",
           expr: (threshold) =>
             `${requests({ status_code: { re: "5.." } })} / ${requests({})} > ${threshold}`,
           summary: (t) => `More than ${percent(t)} of a Loki route's requests fail.`,
@@ -66,6 +67,7 @@ export const lokiPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 10,
+          thresholdKind: "seconds",
           expr: (threshold) => `${sel(lokiRouteLatencyP99)} > ${threshold}`,
           summary: (t) => `Loki's 99th percentile latency on a route is above ${seconds(t)}.`,
           description:
@@ -76,6 +78,7 @@ export const lokiPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 0,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(
               lokiDiscardedSamplesTotal,
@@ -90,6 +93,7 @@ export const lokiPack: RulePack = {
           alert: "LokiRequestPanics",
           severity: "warning",
           threshold: 0,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(lokiPanicTotal, ["job", "instance"], increase(sel(lokiPanicTotal, { job }), "10m"))} > ${threshold}`,
           summary: "Loki recovered from a panic.",

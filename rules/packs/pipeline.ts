@@ -72,6 +72,7 @@ export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
         severity: "warning",
         for: "5m",
         threshold: 0.01,
+        thresholdKind: "ratio",
         expr: (threshold) =>
           `${failureRatio(metrics[refused], metrics[accepted], job, "receiver")} > ${threshold}`,
         summary: (t) =>
@@ -83,6 +84,7 @@ export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
         severity: "warning",
         for: "5m",
         threshold: 0.01,
+        thresholdKind: "ratio",
         expr: (threshold) =>
           `${failureRatio(metrics[failed], metrics[sent], job, "exporter")} > ${threshold}`,
         summary: (t) => `${displayName} fails to send more than ${percent(t)} of its ${text}.`,
@@ -97,6 +99,7 @@ export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
       severity: "warning",
       for: "5m",
       threshold: 0.8,
+      thresholdKind: "ratio",
       expr: (threshold) =>
         `${sel(metrics.exporterQueueSize, { job })} / (${sel(metrics.exporterQueueCapacity, { job })} > 0) > ${threshold}`,
       summary: (t) => `An exporter queue of ${displayName} is more than ${percent(t)} full.`,
@@ -106,6 +109,7 @@ export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
       alert: `${prefix}ExporterEnqueueFailed`,
       severity: "warning",
       threshold: 0,
+      thresholdKind: "count",
       expr: (threshold) => anyIncrease(signalMetrics("enqueueFailed"), job, "exporter", threshold),
       summary: `${displayName} drops data because an exporter queue is full.`,
       description: `Exporter {{ $labels.exporter }} of {{ $labels.instance }} could not queue {{ $value | humanize }} items in the last 5 minutes; they are lost.`,
@@ -117,6 +121,7 @@ export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
             severity: "warning",
             for: "5m",
             threshold: 0,
+            thresholdKind: "count",
             expr: (threshold: number) =>
               anyIncrease(signalMetrics("limiterRefused"), job, "processor", threshold),
             summary: `${displayName} refuses data to stay under its memory limit.`,

@@ -29,6 +29,7 @@ function tsdbFailure(alert: string, metric: MetricDefinition, what: string): Ale
     alert,
     severity: "warning",
     threshold: 0,
+    thresholdKind: "count",
     expr: (threshold) => `${increase(sel(metric, { job }), "3h")} > ${threshold}`,
     summary: `Prometheus reports ${what}.`,
     description: `{{ $labels.instance }} had {{ $value | humanize }} ${what} in the last 3 hours. Check its log and the free space of its data volume.`,
@@ -59,6 +60,7 @@ export const prometheusPack: RulePack = {
           severity: "critical",
           for: "15m",
           threshold: 0,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(
               prometheusRuleEvaluationFailuresTotal,
@@ -74,6 +76,7 @@ export const prometheusPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 0,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(
               prometheusRuleGroupIterationsMissedTotal,
@@ -89,6 +92,7 @@ export const prometheusPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 0.01,
+          thresholdKind: "ratio",
           expr: (threshold) => {
             const ratio = (metric: typeof prometheusNotificationsSentTotal) =>
               sumBy(metric, ["job", "instance", "alertmanager"], rate(sel(metric, { job }), "5m"));
@@ -103,6 +107,7 @@ export const prometheusPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 0,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(
               prometheusNotificationsDroppedTotal,
@@ -118,6 +123,7 @@ export const prometheusPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 0.9,
+          thresholdKind: "ratio",
           expr: (threshold) =>
             `${aggregate("max", prometheusNotificationsQueueLength, ["job", "instance"], sel(prometheusNotificationsQueueLength, { job }))} / ${aggregate("max", prometheusNotificationsQueueCapacity, ["job", "instance"], sel(prometheusNotificationsQueueCapacity, { job }))} > ${threshold}`,
           summary: (t) => `Prometheus' alert notification queue is more than ${percent(t)} full.`,
@@ -129,6 +135,7 @@ export const prometheusPack: RulePack = {
           severity: "warning",
           for: "10m",
           threshold: 1,
+          thresholdKind: "count",
           expr: (threshold) =>
             `max_over_time(${sel(prometheusNotificationsAlertmanagersDiscovered, { job })}[5m]) < ${threshold}`,
           // At the default of 1 the condition is "none at all"; a stack that runs several may ask for more.
@@ -166,6 +173,7 @@ export const prometheusPack: RulePack = {
           severity: "warning",
           for: "30m",
           threshold: 0.8,
+          thresholdKind: "ratio",
           expr: (threshold) =>
             `${sel(prometheusTsdbStorageBlocksBytes, { job })} / (${sel(prometheusTsdbRetentionLimitBytes, { job })} > 0) > ${threshold}`,
           summary: (t) =>

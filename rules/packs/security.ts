@@ -23,6 +23,7 @@ export const securityPack: RulePack = {
           severity: "warning",
           for: "5m",
           threshold: 10,
+          thresholdKind: "perSecond",
           expr: (threshold) =>
             `${sumBy(authFailuresTotal, ["service"], rate(sel(authFailuresTotal), "5m"))} > ${threshold}`,
           summary: (t) => `More than ${count(t)} authentication failures per second.`,
@@ -34,6 +35,7 @@ export const securityPack: RulePack = {
           severity: "warning",
           for: "2m",
           threshold: 100,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(rateLimitExceededTotal, ["service"], increase(sel(rateLimitExceededTotal), "1m"))} > ${threshold}`,
           summary: (t) => `The rate limiter refuses more than ${count(t)} requests a minute.`,
@@ -44,6 +46,7 @@ export const securityPack: RulePack = {
           alert: "SuspiciousAPIKeyUsage",
           severity: "warning",
           threshold: 1000,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(apiKeyUsageTotal, ["service", "api_key_id"], increase(sel(apiKeyUsageTotal), "5m"))} > ${threshold}`,
           summary: (t) => `One API key made more than ${count(t)} requests in 5 minutes.`,
@@ -54,6 +57,7 @@ export const securityPack: RulePack = {
           alert: "UnauthorizedAccessAttempts",
           severity: "warning",
           threshold: 50,
+          thresholdKind: "count",
           expr: (threshold) =>
             `${sumBy(
               httpRequestsTotal,

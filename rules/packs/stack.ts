@@ -24,6 +24,7 @@ export const stackPack: RulePack = {
           severity: "warning",
           for: "5m",
           threshold: 0,
+          thresholdKind: "state",
           expr: (threshold) => `${sel(up)} == ${threshold}`,
           summary: "A scrape target is down.",
           description:

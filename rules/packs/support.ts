@@ -87,6 +87,7 @@ export const supportPack: RulePack = {
           severity: "critical",
           for: "10m",
           threshold: 0.5,
+          thresholdKind: "ratio",
           expr: (threshold) => `${sel(integrationFailureRatio)} > ${threshold}`,
           summary: (t) => `More than ${percent(t)} of the requests to an integration fail.`,
           description:
@@ -97,6 +98,7 @@ export const supportPack: RulePack = {
           severity: "warning",
           for: "10m",
           threshold: 5,
+          thresholdKind: "seconds",
           expr: (threshold) => `${sel(integrationLatencyP95)} > ${threshold}`,
           summary: (t) => `An integration's 95th percentile latency is above ${seconds(t)}.`,
           description:
@@ -107,6 +109,7 @@ export const supportPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 20,
+          thresholdKind: "count",
           expr: (threshold) => `${sel(teamQueuedConversations)} > ${threshold}`,
           summary: (t) => `More than ${count(t)} conversations wait for an agent.`,
           description: "{{ $value }} conversations are queued for team {{ $labels.team }}.",
@@ -116,6 +119,7 @@ export const supportPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 600,
+          thresholdKind: "seconds",
           expr: (threshold) => `${sel(teamFirstResponseP95)} > ${threshold}`,
           summary: (t) => `The 95th percentile of first response time is above ${seconds(t)}.`,
           description:
@@ -126,6 +130,7 @@ export const supportPack: RulePack = {
           severity: "warning",
           for: "30m",
           threshold: 8,
+          thresholdKind: "count",
           expr: (threshold) =>
             `avg ${by(agentActiveConversations, "agent_id")} (${sel(agentActiveConversations)}) > ${threshold}`,
           summary: (t) => `An agent handles more than ${count(t)} conversations at once.`,
@@ -136,6 +141,7 @@ export const supportPack: RulePack = {
           severity: "warning",
           for: "15m",
           threshold: 100,
+          thresholdKind: "count",
           expr: (threshold) =>
             `max ${by(queueDepth, "service", "queue")} (${sel(queueDepth)}) > ${threshold}`,
           summary: (t) => `More than ${count(t)} tasks wait in a worker queue.`,

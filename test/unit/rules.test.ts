@@ -210,6 +210,7 @@ describe("rendering", () => {
             alert: "BrokenAlert",
             severity: "warning",
             threshold: 1,
+            thresholdKind: "perSecond",
             expr: (threshold) => `sum(rate(http_requests_total[5m]) > ${threshold}`,
             summary: "Broken.",
             description: "Broken.",

@@ -203,6 +203,7 @@ describe("sentry: bad combinations are refused, naming key, value and what to do
     ).toEqual([
       "observability-stack:sentry.services.bugsink.ports.http = 9090: already used by observability-stack:components.prometheus.ports.http; each published port must be unique",
       'observability-stack:sentry.services.bugsink.resources.requests.cpu = "2": must not exceed the CPU limit 500m (dev\'s preset); lower the request, or raise sentry.services.bugsink.resources.limits.cpu with it',
+      'observability-stack:sentry.services.bugsink.resources.requests.cpu = "2": has no effect on the Docker target (observability-stack:target is docker): Docker applies only limits (resources.limits.cpu); remove the key',
     ]);
   });
 
