@@ -77,6 +77,47 @@ export const METRIC_EXEMPTIONS: readonly MetricExemption[] = [
     condition: "an OOM kill in a container",
     promtoolTest: { pack: "containers", alert: "ContainerOomKilled" },
   },
+  {
+    metrics: ["container_cpu_cfs_periods_total", "container_cpu_cfs_throttled_periods_total"],
+    kind: "conditional",
+    reason: "cAdvisor writes CFS counters only for cgroups with a CPU quota.",
+    condition: "a container with a CPU limit",
+    promtoolTest: { pack: "containers", alert: "ContainerCpuThrottled" },
+  },
+  {
+    metrics: [
+      "otelcol_exporter_send_failed_spans",
+      "otelcol_exporter_send_failed_log_records",
+      "otelcol_exporter_send_failed_metric_points",
+    ],
+    kind: "conditional",
+    reason:
+      "The collector (0.161) creates an exporter's failure counter with its first failed send.",
+    condition: "an export to Jaeger, Loki or Prometheus fails",
+    promtoolTest: { pack: "otel-collector", alert: "OtelCollectorExporterFailedSpans" },
+  },
+  {
+    metrics: [
+      "otelcol_exporter_enqueue_failed_spans",
+      "otelcol_exporter_enqueue_failed_log_records",
+      "otelcol_exporter_enqueue_failed_metric_points",
+    ],
+    kind: "conditional",
+    reason: "The collector creates the counter when a sending queue first refuses an item.",
+    condition: "an exporter's sending queue is full",
+    promtoolTest: { pack: "otel-collector", alert: "OtelCollectorExporterEnqueueFailed" },
+  },
+  {
+    metrics: [
+      "otelcol_processor_memory_limiter_refused_spans",
+      "otelcol_processor_memory_limiter_refused_log_records",
+      "otelcol_processor_memory_limiter_refused_metric_points",
+    ],
+    kind: "conditional",
+    reason: "The memory limiter creates the counter when it first refuses data.",
+    condition: "the collector is over its memory limit",
+    promtoolTest: { pack: "otel-collector", alert: "OtelCollectorMemoryLimiterRefusing" },
+  },
 ];
 
 export const PANEL_EXEMPTIONS: readonly PanelExemption[] = [];
