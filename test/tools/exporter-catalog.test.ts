@@ -57,7 +57,7 @@ function definitions(value: unknown, depth = 0): MetricDefinition[] {
   return Object.values(value).flatMap((nested) => definitions(nested, depth + 1));
 }
 
-const CATALOGS0: Catalog[] = [
+const CATALOGS: Catalog[] = [
   {
     name: "Prometheus",
     version: versions.components.prometheus,
@@ -104,7 +104,6 @@ const CATALOGS0: Catalog[] = [
     scrapeLabels: ["service", "tracker"],
   },
 ];
-const CATALOGS = CATALOGS0.filter((c) => c.job !== "probe");
 
 /** Series names of a definition: a histogram's `_bucket`, `_sum` and `_count`. */
 function seriesOf(metric: MetricDefinition): string[] {
@@ -184,7 +183,7 @@ beforeAll(async () => {
   const ruleFiles = fs
     .readdirSync(path.join(renderDir, RULES_DIR))
     .map((file) => path.join(renderDir, RULES_DIR, file));
-  exporters = await startExporters({ settings, renderDir, ruleFiles, probe: false });
+  exporters = await startExporters({ settings, renderDir, ruleFiles });
   // Traffic through the collector and into Jaeger, so their pipeline metrics exist: the
   // collector's exports fail (its destinations are the stack's hostnames), Jaeger stores.
   for (let i = 0; i < 5; i++) {
