@@ -51,7 +51,7 @@ export const METRIC_EXEMPTIONS: readonly MetricExemption[] = [
     reason: LOKI,
   },
   {
-    metrics: ["up"],
+    metrics: ["up", "process_resident_memory_bytes"],
     job: "loki",
     kind: "not-run",
     reason: `${LOKI} Its stand-in is not scraped as Loki.`,
@@ -120,4 +120,11 @@ export const METRIC_EXEMPTIONS: readonly MetricExemption[] = [
   },
 ];
 
-export const PANEL_EXEMPTIONS: readonly PanelExemption[] = [];
+export const PANEL_EXEMPTIONS: readonly PanelExemption[] = [
+  {
+    dashboard: "stack-prometheus",
+    panel: "Blocks against the size retention",
+    reason:
+      "The ratio divides by prometheus_tsdb_retention_limit_bytes > 0, which is 0 unless --storage.tsdb.retention.size is set; the stack sets a time-based retention only (components/prometheus/config.ts), so the panel stays empty until a size limit is configured.",
+  },
+];

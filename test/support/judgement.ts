@@ -66,10 +66,11 @@ async function api<T>(base: string, path: string, params: Record<string, string 
   for (const [key, value] of Object.entries(params)) {
     for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
   }
-  const response = await fetch(`${base}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body,
+  // Query and series endpoints take POST (long selectors); /api/v1/rules only GET.
+  const post = path !== "/api/v1/rules";
+  const response = await fetch(post ? `${base}${path}` : `${base}${path}?${body}`, {
+    method: post ? "POST" : "GET",
+    ...(post && { headers: { "content-type": "application/x-www-form-urlencoded" }, body }),
     signal: AbortSignal.timeout(30_000),
   });
   const json = (await response.json()) as { status: string; data: T; error?: string };
@@ -85,7 +86,7 @@ interface RenderedRule {
   expr: string;
 }
 
-interface RenderedGroup {
+export interface RenderedGroup {
   file: string;
   name: string;
   rules: RenderedRule[];
@@ -554,9 +555,13 @@ interface LoadedGroup {
  * Every rule group the stack renders is loaded by Prometheus, has been evaluated, and every
  * rule in it has health `ok` and no lastError.
  */
-export async function judgeRuleGroups(prometheusUrl: string, settings: Settings): Promise<Report> {
+export async function judgeRuleGroups(
+  prometheusUrl: string,
+  settings: Settings,
+  /** The groups to judge; default: the stack's rendered groups. */
+  deployed: RenderedGroup[] = deployedRuleGroups(settings),
+): Promise<Report> {
   const data = await api<{ groups: LoadedGroup[] }>(prometheusUrl, "/api/v1/rules", {});
-  const deployed = deployedRuleGroups(settings);
   const failures: string[] = [];
   let ok = 0;
   for (const group of deployed) {
