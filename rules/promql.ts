@@ -39,3 +39,45 @@ export function metricNames(expr: string): string[] {
   });
   return [...names];
 }
+
+/** A label matcher of a selector: `job="api"` is { label: "job", op: "=", value: "api" }. */
+export interface LabelMatcher {
+  label: string;
+  op: "=" | "!=" | "=~" | "!~";
+  value: string;
+}
+
+export interface Selector {
+  name: string;
+  matchers: LabelMatcher[];
+}
+
+/** Every vector selector with a metric name, and its label matchers, as lezer-promql sees them. */
+export function selectors(expr: string): Selector[] {
+  const found: Selector[] = [];
+  const text = (node: { from: number; to: number }) => expr.slice(node.from, node.to);
+  parser.parse(expr).iterate({
+    enter: (node) => {
+      if (node.name !== "VectorSelector") return undefined;
+      const identifier = node.node.getChild("Identifier");
+      if (!identifier) return false;
+      const matchers: LabelMatcher[] = [];
+      for (const matcher of node.node
+        .getChild("LabelMatchers")
+        ?.getChildren("UnquotedLabelMatcher") ?? []) {
+        const label = matcher.getChild("LabelName");
+        const op = matcher.getChild("MatchOp");
+        const value = matcher.getChild("StringLiteral");
+        if (!label || !op || !value) continue;
+        matchers.push({
+          label: text(label),
+          op: text(op) as LabelMatcher["op"],
+          value: JSON.parse(text(value).replace(/^'|'$/g, '"')) as string,
+        });
+      }
+      found.push({ name: text(identifier), matchers });
+      return false;
+    },
+  });
+  return found;
+}

@@ -22,6 +22,8 @@ export interface PipelinePanelsOptions {
   metrics: OtelcolMetrics;
   signals: Signal[];
   memoryLimiter: boolean;
+  /** The exporters have a sending queue (Jaeger's storage exporter has none). */
+  queue: boolean;
 }
 
 type ReceiverMetric = MetricDefinition<"receiver" | "transport">;
@@ -107,25 +109,29 @@ function queueRow(settings: Settings, options: PipelinePanelsOptions): Row {
   return {
     title: "Queues and memory",
     panels: [
-      timeseries(
-        "Exporter queue fill",
-        "percentunit",
-        [
-          prom(
-            `${sel(metrics.exporterQueueSize, scope)} / (${sel(metrics.exporterQueueCapacity, scope)} > 0)`,
-            { legend: "{{ exporter }} {{ data_type }}" },
-          ),
-        ],
-        {
-          thresholds: alertThresholds(settings, "above", `${alertPrefix}ExporterQueueFull`),
-          min: 0,
-          max: 1,
-        },
-      ).span(8),
-      timeseries("Items dropped at a full queue (5m)", "short", dropped("enqueueFailed"), {
-        thresholds: alertThresholds(settings, "above", `${alertPrefix}ExporterEnqueueFailed`),
-        min: 0,
-      }).span(8),
+      options.queue
+        ? timeseries(
+            "Exporter queue fill",
+            "percentunit",
+            [
+              prom(
+                `${sel(metrics.exporterQueueSize, scope)} / (${sel(metrics.exporterQueueCapacity, scope)} > 0)`,
+                { legend: "{{ exporter }} {{ data_type }}" },
+              ),
+            ],
+            {
+              thresholds: alertThresholds(settings, "above", `${alertPrefix}ExporterQueueFull`),
+              min: 0,
+              max: 1,
+            },
+          ).span(8)
+        : undefined,
+      options.queue
+        ? timeseries("Items dropped at a full queue (5m)", "short", dropped("enqueueFailed"), {
+            thresholds: alertThresholds(settings, "above", `${alertPrefix}ExporterEnqueueFailed`),
+            min: 0,
+          }).span(8)
+        : undefined,
       options.memoryLimiter
         ? timeseries(
             "Items refused by the memory limiter (5m)",
@@ -141,10 +147,10 @@ function queueRow(settings: Settings, options: PipelinePanelsOptions): Row {
   };
 }
 
-/** One row per signal the pipeline carries, then its queues and memory limiter. */
+/** One row per signal the pipeline carries, then its queues and memory limiter, if any. */
 export function pipelineRows(settings: Settings, options: PipelinePanelsOptions): Row[] {
   return [
     ...options.signals.map((signal) => signalRow(settings, options, signal)),
-    queueRow(settings, options),
+    ...(options.queue || options.memoryLimiter ? [queueRow(settings, options)] : []),
   ];
 }

@@ -1,6 +1,7 @@
 /** Jaeger v2 watching itself: its collector pipeline from OTLP in to span storage out. */
 import { Settings } from "../../config/settings";
-import { jaegerOtelcol } from "../../metrics/exporters/jaeger";
+import { JAEGER_COUNTER_SUFFIX } from "../../metrics/exporters/jaeger";
+import { otelcolMetrics } from "../../metrics/exporters/otel-collector";
 import { jobOf } from "../../rules/packs/lib";
 import { buildDashboard } from "../layout";
 import { pipelineRows } from "../panels/pipeline";
@@ -15,7 +16,7 @@ export function jaegerDashboard(settings: Settings) {
     folder: "Stack",
     tags: ["stack", "self-monitoring", "jaeger"],
     description:
-      "Jaeger's span pipeline: spans received, written to storage, refused and dropped. Traces themselves are in Explore (Jaeger datasource).",
+      "Jaeger's span pipeline: spans received, written to storage and refused (its storage exporter has no queue). Traces themselves are in Explore (Jaeger datasource).",
     requires: ["jaeger"],
     variables: componentVariables(settings, "jaeger"),
     rows: [
@@ -23,9 +24,10 @@ export function jaegerDashboard(settings: Settings) {
       ...pipelineRows(settings, {
         alertPrefix: "Jaeger",
         job: jobOf("jaeger"),
-        metrics: jaegerOtelcol,
+        metrics: otelcolMetrics(JAEGER_COUNTER_SUFFIX),
         signals: ["spans"],
         memoryLimiter: false,
+        queue: false,
       }),
     ],
   });

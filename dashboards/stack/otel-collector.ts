@@ -26,6 +26,7 @@ export function otelCollectorDashboard(settings: Settings) {
         metrics: otelCollector,
         signals: ["spans", "logRecords", "metricPoints"],
         memoryLimiter: true,
+        queue: true,
       }),
     ],
   });

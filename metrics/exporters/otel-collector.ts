@@ -150,17 +150,21 @@ export function otelcolMetrics(suffix: CounterSuffix) {
       processor,
       suffix,
     ),
-    /** Items into and out of each processor, by `otel_signal`; the difference is what it dropped or filtered. */
+    /**
+     * Items into and out of each processor, by signal; the difference is what it dropped or
+     * filtered. The label keeps its OpenTelemetry name `otel.signal` (Prometheus 3 takes UTF-8
+     * label names, and the collector 0.161 sends it unescaped): select it as `{"otel.signal"="logs"}`.
+     */
     processorIncomingItems: sum(
       "otelcol_processor_incoming_items",
       "Items passed to the processor.",
-      [...processor, "otel_signal"] as const,
+      [...processor, "otel.signal"] as const,
       suffix,
     ),
     processorOutgoingItems: sum(
       "otelcol_processor_outgoing_items",
       "Items the processor emitted.",
-      [...processor, "otel_signal"] as const,
+      [...processor, "otel.signal"] as const,
       suffix,
     ),
   };

@@ -10,6 +10,7 @@ const pipeline: Pipeline = {
   metrics: otelCollector,
   signals: ["spans", "logRecords", "metricPoints"],
   memoryLimiter: true,
+  queue: true,
 };
 
 /** The collector watching itself: data it refuses, fails to send or drops. */

@@ -21,6 +21,8 @@ export interface Pipeline {
   signals: Signal[];
   /** The pipelines run the memory_limiter processor. */
   memoryLimiter: boolean;
+  /** The exporters have a sending queue (Jaeger's storage exporter has none). */
+  queue: boolean;
 }
 
 type Keys<F extends keyof (typeof PIPELINE_SIGNALS)[Signal]> = (typeof PIPELINE_SIGNALS)[Signal][F];
@@ -92,8 +94,7 @@ export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
       },
     ];
   });
-  return [
-    ...perSignal,
+  const queueAlerts: AlertRule[] = [
     {
       alert: `${prefix}ExporterQueueFull`,
       severity: "warning",
@@ -114,6 +115,10 @@ export function pipelineAlerts(pipeline: Pipeline): AlertRule[] {
       summary: `${displayName} drops data because an exporter queue is full.`,
       description: `Exporter {{ $labels.exporter }} of {{ $labels.instance }} could not queue {{ $value | humanize }} items in the last 5 minutes; they are lost.`,
     },
+  ];
+  return [
+    ...perSignal,
+    ...(pipeline.queue ? queueAlerts : []),
     ...(pipeline.memoryLimiter
       ? [
           {
@@ -183,6 +188,12 @@ export function pipelineTests(pipeline: Pipeline): RuleTest[] {
       ],
     };
   });
+  // The memory limiter's case is tested with the queues'; a pipeline without queues has neither.
+  if (!pipeline.queue) {
+    if (pipeline.memoryLimiter)
+      throw new Error(`${prefix}: a memory limiter without exporter queues has no test`);
+    return perSignal;
+  }
   const first = PIPELINE_SIGNALS[pipeline.signals[0]];
   const queue = { job, instance, data_type: "traces" };
   return [

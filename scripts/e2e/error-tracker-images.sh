@@ -6,8 +6,8 @@
 #             and `pip install bugsink==<version>` in a venv, laid out like the official image
 #             (user bugsink 14237, /data, /app/bugsink_conf.py from the docker template), then
 #             `docker import`. The stack's spec gives the command, as it does for the official one.
-#   probe     blackbox_exporter built with Go (a wrapper module; the proxy serves the module but
-#             not its version list), plus busybox, as images.sh builds the others.
+#   probe     blackbox_exporter from the toolchain (scripts/toolchain/install.sh
+#             blackbox-exporter), plus busybox, as images.sh builds the others.
 #
 # The image names come from the stack's own render (manifest.json, errorTracking), so they
 # match what Pulumi deploys; an image that exists is kept (delete it to rebuild).
@@ -102,31 +102,11 @@ build_bugsink() {
   log "built $image in $((SECONDS - start)) s ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%d MB", $1/1e6}'))"
 }
 
-# The blackbox exporter binary, cached by version like scripts/toolchain's tools.
+# The blackbox exporter binary: a toolchain tool (scripts/toolchain/install.sh), which the
+# tool tests run too.
 blackbox_binary() {
-  local version dir work mod
-  version=$(version_of probe)
-  dir=$cache/blackbox-exporter/$version/bin
-  if [[ -x $dir/blackbox_exporter ]]; then echo "$dir/blackbox_exporter"; return; fi
-  command -v go >/dev/null || die "go is not installed (needed for the probe image)"
-  work=$(mktemp -d)
-  (
-    cd "$work"
-    export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-buildvcs=false -mod=mod"
-    mod=github.com/prometheus/blackbox_exporter
-    printf 'module observability-stack/e2e/blackbox\n\ngo 1.22\n\nrequire %s v%s\n' "$mod" "$version" >go.mod
-    go mod download "$mod@v$version"
-    up=$(go env GOMODCACHE)/$mod@v$version
-    cp "$up/go.sum" go.sum && chmod u+w go.sum
-    # The module's own requirements, so the build resolves without the proxy's version list.
-    { echo; echo "require ("; sed -n '/^require (/,/^)/p' "$up/go.mod" | grep -v '^require (\|^)\|// indirect'; echo ")"; } >>go.mod
-    go build -trimpath -ldflags "-s -w -X github.com/prometheus/common/version.Version=$version" \
-      -o "$work/blackbox_exporter" "$mod"
-  ) >&2
-  mkdir -p "$dir"
-  mv "$work/blackbox_exporter" "$dir/"
-  rm -rf "$work"
-  echo "$dir/blackbox_exporter"
+  "$repo/scripts/toolchain/install.sh" blackbox-exporter >&2
+  echo "$cache/blackbox-exporter/$(version_of probe)/bin/blackbox_exporter"
 }
 
 # build_probe <image>: the binary, busybox (wget for the Docker health check), user nobody.

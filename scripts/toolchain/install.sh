@@ -14,6 +14,8 @@
 #     pint            pint: Prometheus rule linter  (wrapper module, Go module proxy)
 #     kubeconform     kubeconform: manifest schemas (wrapper module, Go module proxy)
 #     kube-score      kube-score: manifest checks   (wrapper module, Go module proxy)
+#     blackbox-exporter  blackbox_exporter: the error tracker's probe, and its metrics
+#                     for test/tools/exporter-catalog.test.ts (wrapper module, Go module proxy)
 #   scripts/toolchain/install.sh --print-path  colon-separated bin dirs of the cached
 #                                              tools (no plugins); builds nothing
 #
@@ -30,9 +32,9 @@ cache_root=${OBS_TOOLCHAIN_DIR:-$HOME/.cache/observability-stack/toolchain}
 
 # Not Loki: Loki's Go module is AGPL, and no AGPL module is built into the project
 # or its tests (the e2e stack runs a stand-in, components/loki/stand-in.ts).
-all_tools=(prometheus alertmanager node-exporter pulumi pulumi-plugins jaeger otelcol cadvisor pint kubeconform kube-score)
+all_tools=(prometheus alertmanager node-exporter pulumi pulumi-plugins jaeger otelcol cadvisor pint kubeconform kube-score blackbox-exporter)
 # The tools --print-path (and so env.sh) puts on PATH.
-path_tools=(prometheus alertmanager node-exporter pulumi jaeger otelcol cadvisor pint kubeconform kube-score)
+path_tools=(prometheus alertmanager node-exporter pulumi jaeger otelcol cadvisor pint kubeconform kube-score blackbox-exporter)
 plugins=(random docker kubernetes)
 
 log() { printf 'toolchain: %s\n' "$*"; }
@@ -73,6 +75,8 @@ cadvisor_version=$(version_of components.cadvisor)
 pint_version=$(version_of checkers.pint)
 kubeconform_version=$(version_of checkers.kubeconform)
 kube_score_version=$(version_of checkers.kubeScore)
+# The error tracker's probe (errorTracking.probe): deployed as an image, run by the tool tests.
+blackbox_version=$(version_of errorTracking.probe)
 declare -A plugin_version
 for p in "${plugins[@]}"; do plugin_version[$p]=$(version_of "pulumi.plugins.$p"); done
 
@@ -93,6 +97,7 @@ key_of() {
     pint) echo "$pint_version" ;;
     kubeconform) echo "$kubeconform_version" ;;
     kube-score) echo "$kube_score_version" ;;
+    blackbox-exporter) echo "$blackbox_version" ;;
     *) die "unknown tool '$1'" ;;
   esac
 }
@@ -101,6 +106,7 @@ binaries_of() {
     prometheus) echo prometheus promtool ;;
     alertmanager) echo alertmanager amtool ;;
     node-exporter) echo node_exporter ;;
+    blackbox-exporter) echo blackbox_exporter ;;
     pulumi) echo pulumi pulumi-language-nodejs ;;
     pulumi-resource-*) echo "$1" ;;
     jaeger | otelcol | cadvisor | pint | kubeconform | kube-score) echo "$1" ;;
@@ -405,6 +411,14 @@ build_pint() { build_checker "$2" github.com/cloudflare/pint "$pint_version" cmd
 build_kubeconform() { build_checker "$2" github.com/yannh/kubeconform "$kubeconform_version" cmd/kubeconform kubeconform -v; }
 build_kube_score() { build_checker "$2" github.com/zegl/kube-score "$kube_score_version" cmd/kube-score kube-score version; }
 
+build_blackbox_exporter() {
+  local bin=$2 m=github.com/prometheus/blackbox_exporter v=$blackbox_version
+  wrapper_module blackbox "$m" "v$v" "$m"
+  (cd blackbox && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath \
+    -ldflags "$(prometheus_ldflags "$m@v$v" "$v")" -o "$bin/blackbox_exporter" "$m")
+  expect_version "$bin/blackbox_exporter" "version $v" --version
+}
+
 # register_plugin <name>: make the engine find the exact version (PULUMI_HOME/plugins).
 register_plugin() {
   local name=$1 v=${plugin_version[$1]} file installed start=$SECONDS
@@ -431,4 +445,5 @@ fi
 [[ -n ${wanted[pint]:-} ]] && stage pint build_pint
 [[ -n ${wanted[kubeconform]:-} ]] && stage kubeconform build_kubeconform
 [[ -n ${wanted[kube-score]:-} ]] && stage kube-score build_kube_score
+[[ -n ${wanted[blackbox-exporter]:-} ]] && stage blackbox-exporter build_blackbox_exporter
 log "done; use them with: source scripts/toolchain/env.sh"

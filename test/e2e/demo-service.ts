@@ -1,7 +1,8 @@
 /**
  * A small application service for the end-to-end test: an HTTP API instrumented with the
  * stack's own metric catalog (metrics/registry.ts), so Prometheus scrapes what the rule
- * packs query and the API alerts can fire on it.
+ * packs query and the API alerts can fire on it. With `activity`, every scrape first records
+ * a tick of the seeds' product activity on every application metric (demo-activity.ts).
  *
  *   GET  /api/orders          answers 200, or 500 while failing
  *   GET  /metrics             Prometheus exposition of the registry
@@ -14,6 +15,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import { createRegistry } from "../../metrics/registry";
 import { CORRELATION_HEADERS } from "../../telemetry/correlation";
+import { demoActivity } from "./demo-activity";
 import type { DemoErrorReporting } from "./demo-errors";
 
 export interface DemoService {
@@ -32,12 +34,15 @@ export async function startDemoService(
     metricPrefix?: string;
     /** Reports each 500 to the error tracker, Loki and Jaeger (test/e2e/demo-errors.ts). */
     errors?: DemoErrorReporting;
+    /** Record activity on every application metric at each scrape. Default: false. */
+    activity?: boolean;
   } = {},
 ): Promise<DemoService> {
   const { registry, metrics } = createRegistry({
     service: options.service ?? "demo",
     prefix: options.metricPrefix,
   });
+  const activity = options.activity ? demoActivity(metrics) : undefined;
   let failing = false;
   // Both outcomes exist from the first scrape, so the first 500 is an increase rate() sees.
   for (const status of ["200", "500"]) {
@@ -52,6 +57,7 @@ export async function startDemoService(
       response.end(body);
     };
     if (request.method === "GET" && url.pathname === "/metrics") {
+      activity?.tick();
       answer(200, await registry.metrics(), registry.contentType);
       return;
     }

@@ -10,6 +10,18 @@ import { containerName, lokiStandInRecords, waitHealthy } from "../support/e2e";
 import { eventually, getJson } from "../support/http";
 import { TestStack } from "../support/pulumi";
 import { PROJECT_DIR, stackSettings } from "../support/settings";
+import { loadSettings } from "../../config/load";
+import { readStackFile } from "../../config/stack-file";
+import { jobOf } from "../../rules/packs/lib";
+import {
+  formatReport,
+  judgeMetrics,
+  judgePanels,
+  judgePint,
+  judgeRuleGroups,
+  Report,
+} from "../support/judgement";
+import { sendTelemetry } from "./demo-activity";
 import { DemoService, startDemoService } from "./demo-service";
 
 /**
@@ -17,7 +29,10 @@ import { DemoService, startDemoService } from "./demo-service";
  * through the collector into Jaeger, and logs to Loki's stand-in (a second collector: Loki
  * is not built here), sampling and redaction applied; an
  * application service scraped by Prometheus whose errors fire an alert into Alertmanager,
- * and cAdvisor's metrics of the stack's own containers. Steps run in order on one stack.
+ * and cAdvisor's metrics of the stack's own containers; then the live judgement of what the
+ * stack deployed (test/support/judgement.ts): every metric its rules and panels read is in
+ * Prometheus from the job meant to expose it, every rule group evaluates, every panel has
+ * data, and pint's online checks find nothing unexplained. Steps run in order on one stack.
  */
 const STACK = "e2e";
 const LABEL = `obs-${STACK}`;
@@ -132,6 +147,16 @@ let deployed = false;
 let demo: DemoService | undefined;
 let traffic: NodeJS.Timeout | undefined;
 let cadvisorStarted = false;
+let telemetry: NodeJS.Timeout | undefined;
+/** The demo's scrape job: its application metrics come from there. */
+const DEMO_JOB = "demo";
+/** The stack as deployed: the committed stack file with the config this test set. */
+const deployedSettings = () => loadSettings(readStackFile(stack.dir, STACK));
+
+function judged(report: Report) {
+  console.log(formatReport(report));
+  expect(report.failures).toEqual([]);
+}
 
 function removeCadvisor() {
   if (cadvisorStarted) docker("rm", "--force", CADVISOR);
@@ -146,6 +171,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   if (traffic) clearInterval(traffic);
+  if (telemetry) clearInterval(telemetry);
   await demo?.close();
   removeCadvisor();
   if (deployed && stackObjects(LABEL).containers.length > 0) stack.destroy();
@@ -276,16 +302,23 @@ describe("telemetry pipeline of the e2e stack", () => {
       "{{range .IPAM.Config}}{{.Gateway}}{{end}}",
     );
     expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    // The demo records the seeds' product activity on every application metric at each
+    // scrape, and a trace, a log and a metric point go through the collector every 5 s.
     demo = await startDemoService({
       host: gateway,
       service: DEMO_SERVICE,
+      activity: true,
       metricPrefix: settings.applicationMetrics.prefix,
     });
+    telemetry = setInterval(() => {
+      sendTelemetry(collectorHttp, DEMO_SERVICE).catch(() => undefined);
+    }, 5000);
+    // cAdvisor under the job the stack gives it, so the container rules read it as deployed.
     stack.setConfig(
       "scrapeJobs",
       JSON.stringify([
-        { job: "cadvisor-e2e", targets: [`${spec.name}:${spec.metrics.port}`] },
-        { job: "demo", targets: [`${gateway}:${demo.port}`] },
+        { job: jobOf("cadvisor"), targets: [`${spec.name}:${spec.metrics.port}`] },
+        { job: DEMO_JOB, targets: [`${gateway}:${demo.port}`] },
       ]),
     );
     stack.up();
@@ -293,12 +326,12 @@ describe("telemetry pipeline of the e2e stack", () => {
     const up = await eventually(
       "both new targets up",
       async () => {
-        const result = await promQuery(`up{job=~"cadvisor-e2e|demo"} == 1`);
+        const result = await promQuery(`up{job=~"${jobOf("cadvisor")}|${DEMO_JOB}"} == 1`);
         return result.length === 2 ? result : undefined;
       },
       120_000,
     );
-    expect(up.map((r) => r.metric.job).sort()).toEqual(["cadvisor-e2e", "demo"]);
+    expect(up.map((r) => r.metric.job).sort()).toEqual([jobOf("cadvisor"), DEMO_JOB].sort());
   });
 
   test("5. cAdvisor's metrics of the stack's own containers are in Prometheus", async () => {
@@ -307,7 +340,7 @@ describe("telemetry pipeline of the e2e stack", () => {
       "container_memory_working_set_bytes of every stack container",
       async () => {
         const result = await promQuery(
-          `container_memory_working_set_bytes{job="cadvisor-e2e", name=~"${LABEL}-.*"}`,
+          `container_memory_working_set_bytes{job="${jobOf("cadvisor")}", name=~"${LABEL}-.*"}`,
         );
         const found = [...new Set(result.map((r) => r.metric.name))];
         return expected.every((name) => found.includes(name)) ? found : undefined;
@@ -361,7 +394,23 @@ describe("telemetry pipeline of the e2e stack", () => {
     traffic = undefined;
   });
 
-  test("7. prod-like sampling: about 10 % of OK traces and every error trace reach Jaeger", async () => {
+  test("7. judgement: every metric a rule, recording rule or panel reads is in Prometheus, from its job", async () => {
+    judged(await judgeMetrics(prometheusUrl, deployedSettings(), { applicationJobs: [DEMO_JOB] }));
+  });
+
+  test("8. judgement: every rule group evaluates with health ok and no lastError", async () => {
+    judged(await judgeRuleGroups(prometheusUrl, deployedSettings()));
+  });
+
+  test("9. judgement: every PromQL panel, queried as Grafana would over the last 15 minutes, has data", async () => {
+    judged(await judgePanels(prometheusUrl, deployedSettings()));
+  });
+
+  test("10. judgement: pint online against the stack's Prometheus finds no problem without a reason in rules/pint.hcl", () => {
+    judged(judgePint(prometheusUrl, deployedSettings()));
+  });
+
+  test("11. prod-like sampling: about 10 % of OK traces and every error trace reach Jaeger", async () => {
     stack.setConfig("sampling", JSON.stringify({ ratio: 0.1, tail: { enabled: true } }));
     stack.up();
     await waitHealthy(LABEL, settings, ["otelCollector"], 120_000);
@@ -387,7 +436,7 @@ describe("telemetry pipeline of the e2e stack", () => {
   test.skip("Grafana (datasources, trace-to-logs links): no Grafana server builds on this machine (frontend not in any Go module); provisioning is checked statically", () =>
     undefined);
 
-  test("8. pulumi destroy leaves nothing of the stack", () => {
+  test("12. pulumi destroy leaves nothing of the stack", () => {
     removeCadvisor();
     expect(stack.destroy().status).toBe(0);
     expect(stackObjects(LABEL)).toEqual({ containers: [], networks: [], volumes: [] });
