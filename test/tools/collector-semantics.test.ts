@@ -15,7 +15,9 @@ import {
   randomHex,
   settled,
 } from "../support/otlp";
-import { renderSettingsTo, waitForHttp } from "../support/programs";
+import { prometheusArgs } from "../../components/prometheus/config";
+import { freePort, Program, renderSettingsTo, waitForHttp } from "../support/programs";
+import { scratchDir, tool } from "../support/tools";
 import { stackSettings } from "../support/settings";
 
 /**
@@ -382,4 +384,107 @@ describe("sampling happens once: in the collector, never in the SDKs as well", (
     expect(ok).toBeGreaterThan(18);
     expect(ok).toBeLessThan(62);
   }, 90_000);
+});
+
+/**
+ * A gauge sent to the collector with `config`, as Prometheus stores it: its series and the
+ * resource's target_info series.
+ */
+async function remoteWritten(config: any) {
+  const dataDir = scratchDir("remote-write-prometheus");
+  const port = await freePort();
+  const prometheusUrl = `http://127.0.0.1:${port}`;
+  fs.writeFileSync(path.join(dataDir, "prometheus.yml"), "global: {}\n");
+  const prometheus = new Program(tool("prometheus"), [
+    `--config.file=${path.join(dataDir, "prometheus.yml")}`,
+    `--storage.tsdb.path=${path.join(dataDir, "data")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    // The flag the stack's Prometheus runs with (components/prometheus/config.ts).
+    ...prometheusArgs(stackSettings("dev")).filter((arg) => arg.includes("remote-write")),
+  ]);
+  // Only the exporter's endpoint changes: to this Prometheus instead of the stack's.
+  config.exporters.prometheus_remote_write.endpoint = `${prometheusUrl}/api/v1/write`;
+  const collector = await startCollector(config);
+  const otlp = `http://127.0.0.1:${collector.ports.get(CATALOG.otelCollector.ports.otlpHttp.port)}`;
+  const series = async (selector: string) => {
+    const url = `${prometheusUrl}/api/v1/series?match[]=${encodeURIComponent(selector)}`;
+    const body = (await (await fetch(url)).json()) as { data: Record<string, string>[] };
+    return body.data;
+  };
+  try {
+    await waitForHttp(prometheus, `${prometheusUrl}/-/ready`, 60_000);
+    await waitForHttp(collector.program, collector.health, 30_000);
+    await postOtlp(otlp, "metrics", {
+      resourceMetrics: [
+        {
+          resource: {
+            attributes: attributes({
+              "service.name": "checkout",
+              "service.instance.id": "checkout-1",
+              "deployment.environment": "dev",
+              "host.name": "node-a",
+            }),
+          },
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: "orders_in_flight",
+                  gauge: {
+                    dataPoints: [
+                      {
+                        timeUnixNano: nowNanos(),
+                        asDouble: 3,
+                        attributes: attributes({ route: "/orders" }),
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const deadline = Date.now() + 30_000;
+    while ((await series("orders_in_flight")).length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return { metric: await series("orders_in_flight"), targetInfo: await series("target_info") };
+  } finally {
+    expect(await collector.program.stop()).toBe(0);
+    await prometheus.stop();
+  }
+}
+
+describe("OTLP metrics in Prometheus, through the rendered remote write exporter", () => {
+  test("a series carries job, instance, service and its own attributes; resource attributes stay on target_info", async () => {
+    const { metric, targetInfo } = await remoteWritten(renderedCollectorConfig("dev"));
+    expect(metric).toEqual([
+      {
+        __name__: "orders_in_flight",
+        job: "checkout",
+        instance: "checkout-1",
+        service: "checkout",
+        route: "/orders",
+      },
+    ]);
+    expect(targetInfo).toEqual([
+      {
+        __name__: "target_info",
+        job: "checkout",
+        instance: "checkout-1",
+        deployment_environment: "dev",
+        host_name: "node-a",
+      },
+    ]);
+  }, 120_000);
+
+  test("the check can fail: with every resource attribute as a constant label, the series carries them", async () => {
+    const config = renderedCollectorConfig("dev") as any;
+    config.exporters.prometheus_remote_write.resource_constant_labels = { included: ["*"] };
+    const { metric } = await remoteWritten(config);
+    expect(metric).toHaveLength(1);
+    expect(metric[0]).toMatchObject({ host_name: "node-a", deployment_environment: "dev" });
+  }, 120_000);
 });
