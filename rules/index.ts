@@ -1,4 +1,5 @@
 import { Settings } from "../config/settings";
+import { scrapeJobNames } from "../components/prometheus/config";
 import { toYaml } from "../components/yaml";
 import { RULE_PACKS } from "./packs";
 import { renderPack } from "./render";
@@ -8,10 +9,14 @@ export interface RuleFile {
   content: string;
 }
 
-/** The rule files of a stack: one per enabled pack, with the stack's overrides applied. */
+/**
+ * The rule files of a stack: one per enabled pack, with the stack's overrides applied, and
+ * without the alerts about a scrape job the stack's Prometheus does not have.
+ */
 export function ruleFiles(settings: Settings): RuleFile[] {
+  const scrapedJobs = new Set(scrapeJobNames(settings));
   return RULE_PACKS.filter((pack) => settings.rules.packs.includes(pack.name)).map((pack) => ({
     name: `${pack.name}.yml`,
-    content: toYaml(renderPack(pack, settings.rules.overrides)),
+    content: toYaml(renderPack(pack, settings.rules.overrides, { scrapedJobs })),
   }));
 }

@@ -52,6 +52,11 @@ export interface RenderOptions {
    * the templates in the deployed file).
    */
   annotations?: boolean;
+  /**
+   * The job names the stack's Prometheus scrapes: alerts whose `scrapeJob` is not one of them
+   * are left out. Default: every alert (a pack's promtool tests load all of them).
+   */
+  scrapedJobs?: ReadonlySet<string>;
 }
 
 export function renderAlert(
@@ -88,6 +93,12 @@ function renderRecording(rule: RecordingRule) {
   };
 }
 
+function readsScrapedJob(rule: AlertRule, scrapedJobs: ReadonlySet<string> | undefined) {
+  return (
+    rule.scrapeJob === undefined || scrapedJobs === undefined || scrapedJobs.has(rule.scrapeJob)
+  );
+}
+
 export function renderGroup(
   group: RuleGroup,
   overrides: Record<string, AlertOverride> = {},
@@ -96,9 +107,11 @@ export function renderGroup(
   return {
     name: group.name,
     ...(group.interval && { interval: group.interval }),
-    rules: group.rules.map((rule) =>
-      isAlert(rule) ? renderAlert(rule, overrides[rule.alert], options) : renderRecording(rule),
-    ),
+    rules: group.rules
+      .filter((rule) => !isAlert(rule) || readsScrapedJob(rule, options.scrapedJobs))
+      .map((rule) =>
+        isAlert(rule) ? renderAlert(rule, overrides[rule.alert], options) : renderRecording(rule),
+      ),
   };
 }
 
@@ -108,7 +121,11 @@ export function renderPack(
   overrides: Record<string, AlertOverride> = {},
   options: RenderOptions = {},
 ) {
-  return { groups: pack.groups.map((group) => renderGroup(group, overrides, options)) };
+  return {
+    groups: pack.groups
+      .map((group) => renderGroup(group, overrides, options))
+      .filter((group) => group.rules.length > 0),
+  };
 }
 
 /** Labels the renderer adds to an alert itself, so tests need not repeat them. */

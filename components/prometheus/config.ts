@@ -52,6 +52,26 @@ function scrapeJob(settings: Settings, id: ComponentId): ScrapeConfig {
     : staticJob(id);
 }
 
+function scrapeConfigs(settings: Settings): ScrapeConfig[] {
+  return [
+    ...wiring(settings)
+      .filter((edge) => edge.from === "prometheus" && edge.purpose === "scrape")
+      .map((edge) => scrapeJob(settings, edge.to)),
+    // The error tracker's health, through its probe (components/sentry/probe.ts).
+    ...probeScrapeJobs(settings),
+    ...settings.scrapeJobs.map((job) => ({
+      job_name: job.job,
+      metrics_path: job.metricsPath,
+      static_configs: [{ targets: job.targets }],
+    })),
+  ];
+}
+
+/** The `job` label values the stack's Prometheus gives the series it scrapes. */
+export function scrapeJobNames(settings: Settings): string[] {
+  return scrapeConfigs(settings).map((config) => config.job_name as string);
+}
+
 export function renderPrometheusConfig(settings: Settings, ruleFileNames: string[]) {
   const edges = wiring(settings).filter((edge) => edge.from === "prometheus");
   const alertmanager = edges.find((edge) => edge.purpose === "alerts");
@@ -69,18 +89,7 @@ export function renderPrometheusConfig(settings: Settings, ruleFileNames: string
       },
     }),
     rule_files: ruleFileNames.map((name) => `${RULES_DIR}/${name}`),
-    scrape_configs: [
-      ...edges
-        .filter((edge) => edge.purpose === "scrape")
-        .map((edge) => scrapeJob(settings, edge.to)),
-      // The error tracker's health, through its probe (components/sentry/probe.ts).
-      ...probeScrapeJobs(settings),
-      ...settings.scrapeJobs.map((job) => ({
-        job_name: job.job,
-        metrics_path: job.metricsPath,
-        static_configs: [{ targets: job.targets }],
-      })),
-    ],
+    scrape_configs: scrapeConfigs(settings),
   };
 }
 
