@@ -1,7 +1,8 @@
 import { Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { ComponentId } from "../definition";
-import { serviceAddress } from "../spec";
+import { DOCKER_HOST_ALIAS } from "../platforms/docker-host";
+import { listenPort, serviceAddress } from "../spec";
 import { probeScrapeJobs } from "../sentry/probe";
 import { wiring } from "../wiring";
 
@@ -10,12 +11,16 @@ export const RULES_DIR = "/etc/prometheus/rules";
 
 type ScrapeConfig = Record<string, unknown>;
 
-function staticJob(id: ComponentId): ScrapeConfig {
+/** A component on the host's network has no name on the stack's network: it is the host's port. */
+function staticJob(settings: Settings, id: ComponentId): ScrapeConfig {
   const definition = CATALOG[id];
+  const target = definition.hostNetwork
+    ? `${DOCKER_HOST_ALIAS}:${listenPort(settings, id, definition.metrics.port)}`
+    : serviceAddress(id, definition.metrics.port);
   return {
     job_name: definition.serviceName,
     metrics_path: definition.metrics.path,
-    static_configs: [{ targets: [serviceAddress(id, definition.metrics.port)] }],
+    static_configs: [{ targets: [target] }],
   };
 }
 
@@ -49,7 +54,7 @@ function scrapeJob(settings: Settings, id: ComponentId): ScrapeConfig {
   const daemonSet = CATALOG[id].workload === "daemonset";
   return settings.target === "kubernetes" && daemonSet
     ? endpointsJob(id, hostAgentNamespace(settings))
-    : staticJob(id);
+    : staticJob(settings, id);
 }
 
 function scrapeConfigs(settings: Settings): ScrapeConfig[] {
