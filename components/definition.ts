@@ -54,6 +54,13 @@ export interface ComponentDefinition<P extends string = string> {
   singleReplicaReason?: string;
   /** Needs the host's filesystem, processes or cgroups (node-exporter, cAdvisor). */
   hostAccess?: "read-only-host" | "privileged";
+  /**
+   * Runs in the host's network namespace, so what it reports about the network is the
+   * host's, not its container's (node-exporter). Its ports are then ports of the host:
+   * `components.<id>.ports.<name>` says which it listens on (default: `port`), and the
+   * platform says on which address (`listenFlag` names the program's flag for it).
+   */
+  hostNetwork?: { listenFlag: string };
 }
 
 export function defineComponent<P extends string>(

@@ -104,8 +104,17 @@ interface CommonServiceSpec<I extends ServiceId> {
   security: SecurityProfile;
   /** Network ingress for services outside the wiring graph; see ServiceIngress. */
   ingress?: ServiceIngress;
-  /** Lists the host agents' endpoints (Prometheus on Kubernetes), so needs read access to them. */
+  /**
+   * Scrapes the host agents (Prometheus): on Kubernetes it lists their endpoints, so needs
+   * read access to them; on Docker it reaches those on the host's network by DOCKER_HOST_ALIAS.
+   */
   discoversHostAgents?: boolean;
+  /**
+   * Runs in the host's network namespace (ComponentDefinition.hostNetwork): its ports are
+   * the host's, and the platform appends `<listenFlag>=<address>:<port>` to its args with
+   * the address it may listen on there.
+   */
+  hostNetwork?: { listenFlag: string; port: number };
 }
 
 /** A task that runs to completion before services that need it start (a schema migration). */
@@ -173,6 +182,18 @@ export function specCore(
   };
 }
 
+/**
+ * The port a component's process listens on: its definition's, or for a component on the
+ * host's network the one stack config gives (`components.<id>.ports.<name>`), since there it
+ * is a port of the host that may be taken.
+ */
+export function listenPort(settings: Settings, id: ComponentId, portName: string): number {
+  const definition = CATALOG[id];
+  return definition.hostNetwork
+    ? settings.components[id].ports[portName]
+    : definition.ports[portName].port;
+}
+
 /** The parts every spec shares, from the component's definition and settings. */
 export function baseSpec(
   settings: Settings,
@@ -181,10 +202,16 @@ export function baseSpec(
 ): ServiceSpec {
   const definition = CATALOG[id];
   const component: ComponentSettings = settings.components[id];
-  const containerPort = (name: string) => definition.ports[name].port;
+  const containerPort = (name: string) => listenPort(settings, id, name);
+  const core = specCore(definition, component, parts);
+  const listenFlag = definition.hostNetwork?.listenFlag;
   return {
     id,
-    ...specCore(definition, component, parts),
+    ...core,
+    ports: core.ports.map((port) => ({ ...port, containerPort: containerPort(port.name) })),
+    ...(listenFlag && {
+      hostNetwork: { listenFlag, port: containerPort(definition.metrics.port) },
+    }),
     replicas: component.replicas,
     workload: definition.workload,
     health: {

@@ -211,7 +211,7 @@ function checkSettings(settings: Settings, config: StackConfig): string[] {
     ),
     ...enabled.flatMap((component) => replicaProblems(component, settings)),
     ...enabled.flatMap((component) => podSecurityProblems(component, settings, config)),
-    ...duplicatePorts(enabled, trackerPublishedPorts(settings)),
+    ...duplicatePorts(enabled, trackerPublishedPorts(settings), settings.target),
     ...sentryProblems(settings, config),
     ...scrapeJobProblems(settings),
     ...standInProblems(config),
@@ -284,16 +284,26 @@ function podSecurityProblems(
   return problems;
 }
 
+/**
+ * Ports of the host must be unique: the published ones, and on Docker those of a component
+ * on the host's network (node-exporter listens on the host's own port there; a Kubernetes
+ * node is not shared with the stack's published Service ports).
+ */
 function duplicatePorts(
   components: ComponentSettings[],
   tracker: { key: string; port: number }[],
+  target: Settings["target"],
 ): string[] {
   const owners = new Map<number, string>();
   const problems: string[] = [];
   const published = [
     ...components.flatMap((component) =>
       Object.entries(component.ports)
-        .filter(([name]) => CATALOG[component.id].ports[name].published)
+        .filter(
+          ([name]) =>
+            CATALOG[component.id].ports[name].published ||
+            (target === "docker" && CATALOG[component.id].hostNetwork !== undefined),
+        )
         .map(([name, port]) => ({ key: `components.${component.id}.ports.${name}`, port })),
     ),
     ...tracker,

@@ -64,6 +64,11 @@ export interface RenderOptions {
    * selects (metrics/naming.ts). Default: none, and the output is the packs' text as is.
    */
   metricPrefix?: string;
+  /**
+   * The job names the stack's Prometheus scrapes: alerts whose `scrapeJob` is not one of them
+   * are left out. Default: every alert (a pack's promtool tests load all of them).
+   */
+  scrapedJobs?: ReadonlySet<string>;
 }
 
 export function renderAlert(
@@ -100,6 +105,12 @@ function renderRecording(rule: RecordingRule, options: RenderOptions) {
   };
 }
 
+function readsScrapedJob(rule: AlertRule, scrapedJobs: ReadonlySet<string> | undefined) {
+  return (
+    rule.scrapeJob === undefined || scrapedJobs === undefined || scrapedJobs.has(rule.scrapeJob)
+  );
+}
+
 export function renderGroup(
   group: RuleGroup,
   overrides: Record<string, AlertOverride> = {},
@@ -108,11 +119,13 @@ export function renderGroup(
   return {
     name: group.name,
     ...(group.interval && { interval: group.interval }),
-    rules: group.rules.map((rule) =>
-      isAlert(rule)
-        ? renderAlert(rule, overrides[rule.alert], options)
-        : renderRecording(rule, options),
-    ),
+    rules: group.rules
+      .filter((rule) => !isAlert(rule) || readsScrapedJob(rule, options.scrapedJobs))
+      .map((rule) =>
+        isAlert(rule)
+          ? renderAlert(rule, overrides[rule.alert], options)
+          : renderRecording(rule, options),
+      ),
   };
 }
 
@@ -122,7 +135,11 @@ export function renderPack(
   overrides: Record<string, AlertOverride> = {},
   options: RenderOptions = {},
 ) {
-  return { groups: pack.groups.map((group) => renderGroup(group, overrides, options)) };
+  return {
+    groups: pack.groups
+      .map((group) => renderGroup(group, overrides, options))
+      .filter((group) => group.rules.length > 0),
+  };
 }
 
 /** Labels the renderer adds to an alert itself, so tests need not repeat them. */

@@ -44,6 +44,12 @@ interface AlertRuleBase {
   family?: string;
   /** Defaults to the runbook page named after the alert. */
   runbookUrl?: string;
+  /**
+   * The scrape job whose series the alert reads, for a target the stack itself does not run
+   * (a PostgreSQL exporter): the alert is rendered only in stacks whose Prometheus scrapes a
+   * job of that name, so no stack carries an alert about a job that does not exist.
+   */
+  scrapeJob?: string;
   labels?: Record<string, string>;
 }
 

@@ -11,10 +11,19 @@ function listen(port: keyof typeof CATALOG.jaeger.ports): string {
   return `0.0.0.0:${CATALOG.jaeger.ports[port].port}`;
 }
 
-/** Strategies served to SDKs that use Jaeger's remote sampler: the environment's ratio. */
-export function renderSamplingStrategies(settings: Settings) {
+/**
+ * Strategies served to SDKs that use Jaeger's remote sampler: keep every span. The
+ * collector samples, once, for the whole stack (components/otel-collector/config.ts: head
+ * sampling at the environment's ratio, or tail sampling that keeps every error and slow
+ * trace); an SDK that sampled at the ratio too would leave ratio² of the traces (staging
+ * 0.5 × 0.5), and one that dropped spans before the collector saw them would lose error
+ * traces that tail sampling promises to keep.
+ */
+export const SDK_SAMPLING_RATE = 1;
+
+export function renderSamplingStrategies() {
   return {
-    default_strategy: { type: "probabilistic", param: settings.sampling.ratio },
+    default_strategy: { type: "probabilistic", param: SDK_SAMPLING_RATE },
     service_strategies: [],
   };
 }
@@ -92,7 +101,7 @@ export function jaegerSpec(settings: Settings): ServiceSpec {
         dir: CONFIG_DIR,
         file: "sampling.json",
         renderPath: "jaeger/sampling.json",
-        content: toJson(renderSamplingStrategies(settings)),
+        content: toJson(renderSamplingStrategies()),
       },
     ],
   });

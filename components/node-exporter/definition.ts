@@ -11,4 +11,6 @@ export const nodeExporterDefinition = defineComponent({
   workload: "daemonset",
   user: 65534,
   hostAccess: "read-only-host",
+  // Otherwise node_network_* and the host pack's network alerts describe its own container.
+  hostNetwork: { listenFlag: "--web.listen-address" },
 });

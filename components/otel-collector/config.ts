@@ -2,7 +2,7 @@ import { Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { serviceAddress } from "../spec";
 import { hasEdge } from "../wiring";
-import { HASHED_FIELDS, REDACTED_FIELDS, REDACTION_MASK } from "../../telemetry/redaction";
+import { REDACTION_PROCESSOR, redactionProcessor } from "./redaction";
 
 function listen(port: keyof typeof CATALOG.otelCollector.ports): string {
   return `0.0.0.0:${CATALOG.otelCollector.ports[port].port}`;
@@ -36,12 +36,26 @@ export function samplingProcessor(settings: Settings): Record<string, unknown> {
   };
 }
 
-function redaction() {
+/**
+ * The rule packs and dashboards group application metrics by a `service` label, which the
+ * prom-client registry (metrics/registry.ts) sets on scraped series. A service that pushes
+ * OTLP names itself in the resource attribute `service.name` instead; the remote write
+ * exporter turns that into `job` only, so the metric would match no rule. It is copied to
+ * each data point's `service` unless the point names one itself.
+ */
+export const SERVICE_LABEL_PROCESSOR = "transform/service_label";
+
+function serviceLabelProcessor() {
   return {
-    "attributes/redact": {
-      actions: [
-        ...REDACTED_FIELDS.map((key) => ({ key, action: "update", value: REDACTION_MASK })),
-        ...HASHED_FIELDS.map((key) => ({ key, action: "hash" })),
+    [SERVICE_LABEL_PROCESSOR]: {
+      error_mode: "ignore",
+      metric_statements: [
+        {
+          context: "datapoint",
+          statements: [
+            'set(attributes["service"], resource.attributes["service.name"]) where attributes["service"] == nil',
+          ],
+        },
       ],
     },
   };
@@ -50,7 +64,7 @@ function redaction() {
 export function renderCollectorConfig(settings: Settings) {
   const sampler = samplingProcessor(settings);
   const samplerName = Object.keys(sampler)[0];
-  const common = ["memory_limiter", "attributes/redact"];
+  const common = ["memory_limiter", REDACTION_PROCESSOR];
   const exporters: Record<string, unknown> = {};
   const pipelines: Record<string, unknown> = {};
   const receivers = ["otlp"];
@@ -70,15 +84,16 @@ export function renderCollectorConfig(settings: Settings) {
     pipelines.logs = { receivers, processors: [...common, "batch"], exporters: ["otlp_http/loki"] };
   }
   if (hasEdge(settings, "otelCollector", "prometheus", "metrics")) {
-    // Collector 0.161 names: `prometheusremotewrite` is a deprecated alias, and
-    // `resource_constant_labels` replaces `resource_to_telemetry_conversion: {enabled: true}`.
+    // Collector 0.161 names `prometheusremotewrite` a deprecated alias. No resource attribute
+    // becomes a label of every series (`resource_constant_labels`): `service.name`,
+    // `service.namespace` and `service.instance.id` give `job` and `instance`, the others stay
+    // on the one `target_info` series per resource, for joins where a query needs them.
     exporters.prometheus_remote_write = {
       endpoint: `http://${serviceAddress("prometheus", "http")}/api/v1/write`,
-      resource_constant_labels: { included: ["*"] },
     };
     pipelines.metrics = {
       receivers,
-      processors: [...common, "batch"],
+      processors: [...common, SERVICE_LABEL_PROCESSOR, "batch"],
       exporters: ["prometheus_remote_write"],
     };
   }
@@ -100,7 +115,8 @@ export function renderCollectorConfig(settings: Settings) {
       // Percentages of the container's memory limit, so the limit is stated once.
       memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
       batch: { send_batch_size: 8192, timeout: "5s" },
-      ...redaction(),
+      ...redactionProcessor(),
+      ...(pipelines.metrics ? serviceLabelProcessor() : {}),
       ...sampler,
     },
     exporters,

@@ -4,6 +4,7 @@ import versions from "../../versions.json";
 import { parseCpu, parseMemory } from "../../config/quantity";
 import { Settings } from "../../config/settings";
 import { JobSpec, mountPath, ServiceId, ServiceSpec } from "../spec";
+import { DOCKER_HOST_ALIAS } from "./docker-host";
 import { DeployedService, DeployOptions, Platform, SecretResolver } from "./platform";
 
 export interface DockerPlatformArgs {
@@ -15,7 +16,8 @@ export function memoryMiB(quantity: string): number {
   return Math.ceil(parseMemory(quantity)! / 1024 ** 2);
 }
 
-export function healthCheckCommand(spec: ServiceSpec<ServiceId>): string[] {
+/** The check, asked where the service listens: loopback in its container, or its host address. */
+export function healthCheckCommand(spec: ServiceSpec<ServiceId>, host = "127.0.0.1"): string[] {
   if (!spec.health) return [];
   if (spec.health.dockerCommand) return spec.health.dockerCommand;
   return [
@@ -24,13 +26,16 @@ export function healthCheckCommand(spec: ServiceSpec<ServiceId>): string[] {
     "-q",
     "-O",
     "/dev/null",
-    `http://127.0.0.1:${spec.health.port}${spec.health.path}`,
+    `http://${host}:${spec.health.port}${spec.health.path}`,
   ];
 }
 
 /**
  * The Docker adapter: one network, a volume per stateful service, a container per spec.
- * Published ports bind to the configured address (127.0.0.1 unless set otherwise).
+ * Published ports bind to the configured address (127.0.0.1 unless set otherwise). A spec
+ * on the host's network (node-exporter) runs with `network_mode: host` and listens on the
+ * stack network's gateway only: the host's address that the stack's containers reach (as
+ * DOCKER_HOST_ALIAS), not one of the host's outside addresses.
  */
 export class DockerPlatform extends pulumi.ComponentResource implements Platform {
   readonly network: docker.Network;
@@ -54,6 +59,19 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       { parent: this, provider: this.provider },
     );
     this.registerOutputs({ network: this.network.name });
+  }
+
+  /** The host's address on the stack's network, as the engine assigned it. */
+  private gateway(): pulumi.Output<string> {
+    return this.network.ipamConfigs.apply((configs) => {
+      const gateway = configs?.find((config) => config.gateway)?.gateway;
+      if (!gateway) {
+        throw new Error(
+          `network ${this.prefix}: the Docker engine reports no gateway address, which node-exporter (on the host's network) listens on`,
+        );
+      }
+      return gateway;
+    });
   }
 
   private labels(component?: string) {
@@ -84,22 +102,39 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
     const secretEnvs = Object.entries(spec.secretEnv).map(
       ([key, ref]) => pulumi.interpolate`${key}=${secrets(ref)}`,
     );
+    const hostNetwork = spec.hostNetwork;
+    const gateway = hostNetwork || spec.discoversHostAgents ? this.gateway() : undefined;
     const container = new docker.Container(
       spec.name,
       {
         name: `${this.prefix}-${spec.name}`,
         image: spec.image,
-        command: spec.args,
+        command: hostNetwork
+          ? gateway!.apply((address) => [
+              ...spec.args,
+              `${hostNetwork.listenFlag}=${address}:${hostNetwork.port}`,
+            ])
+          : spec.args,
         envs: [...Object.entries(spec.env).map(([key, value]) => `${key}=${value}`), ...secretEnvs],
-        networksAdvanced: [{ name: this.network.name, aliases: [spec.name] }],
-        ports: spec.ports
-          .filter((port) => port.publishedPort !== undefined)
-          .map((port) => ({
-            internal: port.containerPort,
-            external: port.publishedPort,
-            ip: this.bindAddress,
-            protocol: port.protocol,
-          })),
+        // On the host's network a container has no name on the stack's, and publishes nothing:
+        // its ports are the host's already.
+        ...(hostNetwork
+          ? { networkMode: "host" }
+          : { networksAdvanced: [{ name: this.network.name, aliases: [spec.name] }] }),
+        hosts:
+          spec.discoversHostAgents && !hostNetwork
+            ? [{ host: DOCKER_HOST_ALIAS, ip: gateway! }]
+            : undefined,
+        ports: hostNetwork
+          ? []
+          : spec.ports
+              .filter((port) => port.publishedPort !== undefined)
+              .map((port) => ({
+                internal: port.containerPort,
+                external: port.publishedPort,
+                ip: this.bindAddress,
+                protocol: port.protocol,
+              })),
         uploads: [
           ...spec.configFiles.map((file) => ({ file: mountPath(file), content: file.content })),
           ...spec.secretFiles.map((file) => ({
@@ -127,7 +162,9 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
         restart: "unless-stopped",
         healthcheck: spec.health?.dockerCheck
           ? {
-              tests: healthCheckCommand(spec),
+              tests: hostNetwork
+                ? gateway!.apply((address) => healthCheckCommand(spec, address))
+                : healthCheckCommand(spec),
               interval: "10s",
               timeout: "5s",
               retries: 6,

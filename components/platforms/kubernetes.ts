@@ -121,6 +121,20 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     if (spec.dataVolume)
       mounts.push({ name: spec.dataVolume.name, mountPath: spec.dataVolume.mountPath });
 
+    // On the node's network (node-exporter) the pod listens on the node's address only, as
+    // the downward API gives it: that is also the pod's IP, which Prometheus scrapes and the
+    // kubelet probes. Cluster DNS needs ClusterFirstWithHostNet there.
+    const hostNetwork = spec.hostNetwork;
+    const hostIpVariable = "HOST_IP";
+    const env = hostNetwork
+      ? [
+          ...files.env,
+          { name: hostIpVariable, valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
+        ]
+      : files.env;
+    const args = hostNetwork
+      ? [...spec.args, `${hostNetwork.listenFlag}=$(${hostIpVariable}):${hostNetwork.port}`]
+      : spec.args;
     const selector = selectorLabels(spec, this.settings.stack);
     const readiness = probe(spec, "readiness", 3);
     const liveness = probe(spec, "liveness", 6);
@@ -133,13 +147,14 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         serviceAccountName: serviceAccount.metadata.name,
         securityContext: podSecurityContext(spec),
         hostPID: spec.security.hostPid || undefined,
+        ...(hostNetwork && { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" }),
         volumes,
         containers: [
           {
             name: spec.name,
             image: spec.image,
-            args: spec.args,
-            env: files.env,
+            args,
+            env,
             ports: spec.ports.map((port) => ({
               name: port.name.toLowerCase(),
               containerPort: port.containerPort,

@@ -1,6 +1,7 @@
 import { enabledComponents, Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { ComponentId } from "../definition";
+import { listenPort } from "../spec";
 import { hostAgentNamespace } from "../prometheus/config";
 import { Edge, wiring } from "../wiring";
 import { PART_OF, selectorLabels } from "./kubernetes-manifests";
@@ -11,6 +12,11 @@ import { PART_OF, selectorLabels } from "./kubernetes-manifests";
  * each namespace of the stack denies all ingress, then each component's policy allows one
  * rule per (source, port) that the wiring connects to it, plus its published ports from
  * anywhere (users, OTLP senders). Egress stays open: no DNS rule is needed.
+ *
+ * A pod on the node's network (node-exporter, `hostNetwork: true`) is not isolated by any
+ * NetworkPolicy: its traffic is the node's, which policies do not select (Kubernetes
+ * documents the behaviour for such pods as undefined; the common CNIs leave them open). Its
+ * policy is rendered all the same, at the port it listens on, for a CNI that applies it.
  */
 
 /** Which of the stack's two namespaces: the restricted one or the host agents' one. */
@@ -46,9 +52,12 @@ export interface NetworkPolicyModel {
 
 const NAME_LABEL = "kubernetes.io/metadata.name";
 
-function portOf(id: ComponentId, portName: string) {
+function portOf(settings: Settings, id: ComponentId, portName: string) {
   const port = CATALOG[id].ports[portName];
-  return { port: port.port, protocol: port.protocol.toUpperCase() as "TCP" | "UDP" };
+  return {
+    port: listenPort(settings, id, portName),
+    protocol: port.protocol.toUpperCase() as "TCP" | "UDP",
+  };
 }
 
 /** Every allow rule of the stack: the wiring's edges grouped by (from, to, port), then published ports. */
@@ -60,7 +69,7 @@ export function allowRules(settings: Settings): AllowRule[] {
       to: edge.to,
       from: edge.from,
       portName: edge.port,
-      ...portOf(edge.to, edge.port),
+      ...portOf(settings, edge.to, edge.port),
       edges: [],
     };
     rule.edges.push(edge);
@@ -73,7 +82,7 @@ export function allowRules(settings: Settings): AllowRule[] {
         to: component.id,
         from: "anywhere",
         portName,
-        ...portOf(component.id, portName),
+        ...portOf(settings, component.id, portName),
         edges: [],
       });
     }

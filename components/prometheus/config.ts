@@ -2,7 +2,8 @@ import { hostAgentNamespace } from "../../config/kubernetes-names";
 import { Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { ComponentId } from "../definition";
-import { serviceAddress } from "../spec";
+import { DOCKER_HOST_ALIAS } from "../platforms/docker-host";
+import { listenPort, serviceAddress } from "../spec";
 import { probeScrapeJobs } from "../sentry/probe";
 import { wiring } from "../wiring";
 
@@ -11,12 +12,16 @@ export const RULES_DIR = "/etc/prometheus/rules";
 
 type ScrapeConfig = Record<string, unknown>;
 
-function staticJob(id: ComponentId): ScrapeConfig {
+/** A component on the host's network has no name on the stack's network: it is the host's port. */
+function staticJob(settings: Settings, id: ComponentId): ScrapeConfig {
   const definition = CATALOG[id];
+  const target = definition.hostNetwork
+    ? `${DOCKER_HOST_ALIAS}:${listenPort(settings, id, definition.metrics.port)}`
+    : serviceAddress(id, definition.metrics.port);
   return {
     job_name: definition.serviceName,
     metrics_path: definition.metrics.path,
-    static_configs: [{ targets: [serviceAddress(id, definition.metrics.port)] }],
+    static_configs: [{ targets: [target] }],
   };
 }
 
@@ -48,7 +53,28 @@ function scrapeJob(settings: Settings, id: ComponentId): ScrapeConfig {
   const daemonSet = CATALOG[id].workload === "daemonset";
   return settings.target === "kubernetes" && daemonSet
     ? endpointsJob(id, hostAgentNamespace(settings))
-    : staticJob(id);
+    : staticJob(settings, id);
+}
+
+function scrapeConfigs(settings: Settings): ScrapeConfig[] {
+  return [
+    ...wiring(settings)
+      .filter((edge) => edge.from === "prometheus" && edge.purpose === "scrape")
+      .map((edge) => scrapeJob(settings, edge.to)),
+    // The error tracker's health, through its probe (components/sentry/probe.ts).
+    ...probeScrapeJobs(settings),
+    ...settings.scrapeJobs.map((job) => ({
+      job_name: job.job,
+      metrics_path: job.metricsPath,
+      ...(job.params && { params: job.params }),
+      static_configs: [{ targets: job.targets }],
+    })),
+  ];
+}
+
+/** The `job` label values the stack's Prometheus gives the series it scrapes. */
+export function scrapeJobNames(settings: Settings): string[] {
+  return scrapeConfigs(settings).map((config) => config.job_name as string);
 }
 
 export function renderPrometheusConfig(settings: Settings, ruleFileNames: string[]) {
@@ -68,19 +94,7 @@ export function renderPrometheusConfig(settings: Settings, ruleFileNames: string
       },
     }),
     rule_files: ruleFileNames.map((name) => `${RULES_DIR}/${name}`),
-    scrape_configs: [
-      ...edges
-        .filter((edge) => edge.purpose === "scrape")
-        .map((edge) => scrapeJob(settings, edge.to)),
-      // The error tracker's health, through its probe (components/sentry/probe.ts).
-      ...probeScrapeJobs(settings),
-      ...settings.scrapeJobs.map((job) => ({
-        job_name: job.job,
-        metrics_path: job.metricsPath,
-        ...(job.params && { params: job.params }),
-        static_configs: [{ targets: job.targets }],
-      })),
-    ],
+    scrape_configs: scrapeConfigs(settings),
   };
 }
 

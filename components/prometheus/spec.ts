@@ -28,5 +28,5 @@ export function prometheusSpec(settings: Settings): ServiceSpec {
       })),
     ],
   });
-  return { ...spec, discoversHostAgents: settings.target === "kubernetes" };
+  return { ...spec, discoversHostAgents: true };
 }

@@ -3,7 +3,6 @@ import {
   dbConnectionsIdle,
   dbErrorsTotal,
   dbQueryDurationSeconds,
-  DEPENDENCY,
 } from "../../metrics/application";
 import { up } from "../../metrics/exporters/prometheus";
 import { by, part, sel } from "../../metrics/promql";
@@ -20,6 +19,12 @@ import {
   series,
   sumBy,
 } from "./lib";
+
+/**
+ * The job name under which a stack scrapes its PostgreSQL exporter (`scrapeJobs` in stack
+ * config). DatabaseDown reads it and is rendered only in stacks that have it.
+ */
+export const POSTGRESQL_EXPORTER_JOB = "postgresql";
 
 // Shared with the database panels of the system health dashboard.
 export const serviceQueryLatencyP95 = recorded(
@@ -95,7 +100,8 @@ export const databasePack: RulePack = {
           alert: "DatabaseDown",
           severity: "critical",
           for: "1m",
-          expr: () => `${sel(up, { job: DEPENDENCY.postgresql })} == 0`,
+          scrapeJob: POSTGRESQL_EXPORTER_JOB,
+          expr: () => `${sel(up, { job: POSTGRESQL_EXPORTER_JOB })} == 0`,
           summary: "PostgreSQL does not answer its scrapes.",
           description:
             "Prometheus cannot scrape {{ $labels.job }} at {{ $labels.instance }} (the PostgreSQL exporter).",
@@ -189,14 +195,14 @@ export const databasePack: RulePack = {
       name: "DatabaseDown after 1 minute without a scrape",
       interval: "1m",
       inputSeries: [
-        series(up, { job: "postgresql", instance: "postgres-exporter:9187" }, "1 0x10"),
+        series(up, { job: POSTGRESQL_EXPORTER_JOB, instance: "postgres-exporter:9187" }, "1 0x10"),
         series(up, { job: "redis", instance: "redis-exporter:9121" }, "0x10"),
       ],
       alerts: [
         quiet("DatabaseDown", "1m"),
         fires("DatabaseDown", "3m", {
           severity: "critical",
-          job: "postgresql",
+          job: POSTGRESQL_EXPORTER_JOB,
           instance: "postgres-exporter:9187",
         }),
       ],

@@ -5,7 +5,9 @@
 # imported with `docker import`. The image names come from the e2e stack's own settings
 # (the loader `pulumi up` and `npm run render` use), so they always match what
 # Pulumi.e2e.yaml deploys; a disabled component's image is built too when its binary is
-# (test/e2e/pipeline.test.ts runs cAdvisor beside the stack). An image that exists is kept.
+# (test/e2e/pipeline.test.ts runs cAdvisor beside the stack). An image that exists is kept
+# while it holds the binary the toolchain has now (a label carries the binary's digest), and
+# rebuilt when the binary changed under the same tag (the collector from a new manifest).
 #
 #   scripts/e2e/images.sh [stack]      default stack: e2e
 set -euo pipefail
@@ -32,12 +34,15 @@ build_image() {
   [[ -n $image ]] || { echo "images: stack $stack has no component $id" >&2; exit 1; }
   local note=
   enabled "$id" || note=" (disabled in stack $stack)"
-  if docker image inspect "$image" >/dev/null 2>&1; then
+  local source digest held
+  source=$(command -v "$binary") || { echo "images: $binary not built; run scripts/toolchain/install.sh" >&2; exit 1; }
+  digest=$(sha256sum "$source" | cut -c1-64)
+  held=$(docker image inspect --format '{{ index .Config.Labels "observability-stack.e2e-binary" }}' "$image" 2>/dev/null || true)
+  if [[ $held == "$digest" ]]; then
     echo "images: $image exists$note"
     return
   fi
-  local source
-  source=$(command -v "$binary") || { echo "images: $binary not built; run scripts/toolchain/install.sh" >&2; exit 1; }
+  [[ -z $held ]] || echo "images: $image holds another $binary than $source: rebuilding"
   root=$(mktemp -d)
   chmod 755 "$root"
   mkdir -p "$root/bin" "$root/etc" "$root/tmp"
@@ -59,6 +64,7 @@ build_image() {
     --change "ENTRYPOINT [\"/bin/$binary\"]" \
     --change "USER $user" \
     --change "LABEL observability-stack.e2e-image=$id" \
+    --change "LABEL observability-stack.e2e-binary=$digest" \
     - "$image" >/dev/null
   rm -rf "$root"
   echo "images: built $image from $source$note"

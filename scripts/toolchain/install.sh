@@ -70,6 +70,9 @@ jaeger_module_version=$(version_of tools.jaegerModule)
 # modules such as the confmap providers at tools.otelcolStable.
 otelcol_version=$(version_of components.otelCollector)
 otelcol_stable_version=$(version_of tools.otelcolStable)
+# The manifest decides which components the binary holds, so it is part of the key: a
+# changed manifest builds a new entry beside the old one (e2e images follow the binary).
+otelcol_manifest_hash=$(sha256sum "$script_dir/otelcol-builder.yaml" | cut -c1-12)
 cadvisor_version=$(version_of components.cadvisor)
 # Checkers of what the program renders (rules, Kubernetes manifests), not deployed.
 pint_version=$(version_of checkers.pint)
@@ -92,7 +95,7 @@ key_of() {
       else echo "$pulumi_version+nodejs-$language_nodejs_version"; fi ;;
     pulumi-resource-*) echo "${plugin_version[${1#pulumi-resource-}]}" ;;
     jaeger) echo "$jaeger_version" ;;
-    otelcol) echo "$otelcol_version" ;;
+    otelcol) echo "$otelcol_version+manifest-$otelcol_manifest_hash" ;;
     cadvisor) echo "$cadvisor_version" ;;
     pint) echo "$pint_version" ;;
     kubeconform) echo "$kubeconform_version" ;;

@@ -6,6 +6,9 @@ export interface RecordedResource {
   inputs: Record<string, unknown>;
 }
 
+/** The gateway the mocked Docker engine gives the stack's network. */
+export const MOCK_GATEWAY = "172.30.0.1";
+
 /** Installs Pulumi mocks that record every resource the program registers. */
 export function recordResources(project: string, stack: string): RecordedResource[] {
   const resources: RecordedResource[] = [];
@@ -21,7 +24,13 @@ export function recordResources(project: string, stack: string): RecordedResourc
               ? { ...args.inputs, hex: "00".repeat(args.inputs.byteLength as number) }
               : args.type.startsWith("pulumi-nodejs:dynamic")
                 ? { ...args.inputs, projectId: "1", dsn: "http://mock-key@tracker.mock/1" }
-                : args.inputs;
+                : args.type === "docker:index/network:Network"
+                  ? // The engine assigns a bridge network its subnet and gateway.
+                    {
+                      ...args.inputs,
+                      ipamConfigs: [{ subnet: "172.30.0.0/16", gateway: MOCK_GATEWAY }],
+                    }
+                  : args.inputs;
         return { id: `${args.name}-id`, state };
       },
       call: (args) => args.inputs,

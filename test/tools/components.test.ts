@@ -1,9 +1,8 @@
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as path from "path";
 import versions from "../../versions.json";
 import { CATALOG } from "../../components/catalog";
-import { toYaml } from "../../components/yaml";
+import { readYaml, startCollector, startJaeger, writeYaml } from "../support/components";
 import { exitWithin, localize, Program, renderSettingsTo, waitForHttp } from "../support/programs";
 import { settingsFrom, STACKS, stackSettings } from "../support/settings";
 import { parseDebugLogs } from "../support/debug-logs";
@@ -18,44 +17,6 @@ import { run, scratchDir, tool } from "../support/tools";
  * test/unit/loki-config.test.ts. Listeners move to free loopback ports and container paths
  * to scratch directories, so the checks run beside anything else on the machine.
  */
-
-const readYaml = (file: string) => yaml.load(fs.readFileSync(file, "utf8"));
-const writeYaml = (file: string, value: unknown) => {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, toYaml(value));
-  return file;
-};
-
-/** Starts the collector with a config and waits for its health check extension. */
-async function startCollector(config: unknown): Promise<{ program: Program; health: string }> {
-  const dir = scratchDir("otelcol-run");
-  const local = await localize(config, {});
-  const file = writeYaml(path.join(dir, "config.yml"), local.config);
-  const program = new Program(tool("otelcol"), [`--config=${file}`]);
-  const port = local.ports.get(CATALOG.otelCollector.ports.health.port)!;
-  return { program, health: `http://127.0.0.1:${port}${CATALOG.otelCollector.health.path}` };
-}
-
-/** Jaeger with its rendered config.yml and sampling.json, Badger in a scratch directory. */
-async function startJaeger(renderDir: string, options: { withSamplingFile: boolean }) {
-  const dir = scratchDir("jaeger-run");
-  const config = readYaml(path.join(renderDir, "jaeger/config.yml"));
-  const local = await localize(config, {
-    "/etc/jaeger": path.join(dir, "etc"),
-    [CATALOG.jaeger.dataPath!]: path.join(dir, "badger"),
-  });
-  fs.mkdirSync(path.join(dir, "etc"));
-  if (options.withSamplingFile) {
-    fs.copyFileSync(
-      path.join(renderDir, "jaeger/sampling.json"),
-      path.join(dir, "etc/sampling.json"),
-    );
-  }
-  const file = writeYaml(path.join(dir, "etc/config.yml"), local.config);
-  const program = new Program(tool("jaeger"), [`--config=${file}`], dir);
-  const port = local.ports.get(CATALOG.jaeger.ports.health.port)!;
-  return { program, health: `http://127.0.0.1:${port}${CATALOG.jaeger.health.path}`, dir };
-}
 
 describe("component programs at the versions the stack deploys", () => {
   test(`otelcol is the collector ${versions.components.otelCollector}`, () => {

@@ -136,6 +136,20 @@ describe("bad input: one message per problem, naming key, value and what is allo
     ]);
   });
 
+  test("node-exporter's port on the host's network is a port of the host on Docker", () => {
+    expect(
+      problemsOf({ environment: "dev", components: { nodeExporter: { ports: { http: 9090 } } } }),
+    ).toEqual([
+      "observability-stack:components.nodeExporter.ports.http = 9090: already used by observability-stack:components.prometheus.ports.http; each published port must be unique",
+    ]);
+    // A Kubernetes node does not carry the stack's Service ports.
+    const staging = settingsFrom({
+      environment: "staging",
+      components: { nodeExporter: { ports: { http: 9090 } } },
+    });
+    expect(staging.components.nodeExporter.ports.http).toBe(9090);
+  });
+
   test("an image tag of latest", () => {
     expect(
       problemsOf({ environment: "dev", components: { loki: { image: { tag: "latest" } } } }),

@@ -10,8 +10,12 @@ import { otelCollector } from "../../metrics/exporters/otel-collector";
 import * as prometheus from "../../metrics/exporters/prometheus";
 import { MetricDefinition } from "../../metrics/types";
 import { createRegistry } from "../../metrics/registry";
+import * as yaml from "js-yaml";
+import { renderPrometheusConfig } from "../../components/prometheus/config";
+import { toYaml } from "../../components/yaml";
 import { ruleFiles } from "../../rules";
-import { settingsFrom } from "../support/settings";
+import { databasePack, POSTGRESQL_EXPORTER_JOB } from "../../rules/packs/database";
+import { settingsFrom, STACKS, stackSettings } from "../support/settings";
 import { metricNames, promqlSyntaxError } from "../../rules/promql";
 import { RULE_PACKS } from "../../rules/packs";
 import { alertsOf, renderPack, RuleSyntaxError } from "../../rules/render";
@@ -418,5 +422,51 @@ describe("the application registry", () => {
     expect(await registry.metrics()).toContain(
       'conversations_active{team="sales",status="queued",service="core-api"} 12',
     );
+  });
+});
+
+describe("every alert reads a job the stack scrapes", () => {
+  /** Each `job="x"` matcher of a rendered rule file whose job the stack does not scrape. */
+  const unscrapedJobs = (
+    settings: ReturnType<typeof settingsFrom>,
+    files = ruleFiles(settings),
+  ) => {
+    // The rendered prometheus.yml, read back as Prometheus reads it.
+    const prometheusYml = yaml.load(toYaml(renderPrometheusConfig(settings, []))) as {
+      scrape_configs: { job_name: string }[];
+    };
+    const scraped = new Set(prometheusYml.scrape_configs.map((job) => job.job_name));
+    return files.flatMap((file) =>
+      [...file.content.matchAll(/\bjob="([^"]+)"/g)]
+        .map((match) => match[1])
+        .filter((job) => !scraped.has(job))
+        .map((job) => `${file.name}: job="${job}"`),
+    );
+  };
+  const postgresqlJob = { job: POSTGRESQL_EXPORTER_JOB, targets: ["postgres-exporter:9187"] };
+
+  test.each(STACKS)("%s: no rule names a job that its prometheus.yml lacks", (stack) => {
+    expect(unscrapedJobs(stackSettings(stack))).toEqual([]);
+  });
+
+  test("DatabaseDown is rendered only where the PostgreSQL exporter's job is scraped", () => {
+    const database = (settings: ReturnType<typeof settingsFrom>) =>
+      ruleFiles(settings).find((file) => file.name === "database.yml")!.content;
+    expect(database(settingsFrom({ environment: "dev" }))).not.toContain("DatabaseDown");
+    const withExporter = settingsFrom({ environment: "dev", scrapeJobs: [postgresqlJob] });
+    expect(database(withExporter)).toContain(
+      `alert: DatabaseDown\n        expr: up{job="${POSTGRESQL_EXPORTER_JOB}"} == 0`,
+    );
+    expect(unscrapedJobs(withExporter)).toEqual([]);
+    // The pack's own tests (promtool) still load every alert.
+    expect(toYaml(renderPack(databasePack))).toContain("DatabaseDown");
+  });
+
+  test("the check can fail: the database pack rendered without the filter names a missing job", () => {
+    const dev = settingsFrom({ environment: "dev" });
+    const unfiltered = [{ name: "database.yml", content: toYaml(renderPack(databasePack)) }];
+    expect(unscrapedJobs(dev, unfiltered)).toEqual([
+      `database.yml: job="${POSTGRESQL_EXPORTER_JOB}"`,
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { REDACTED_FIELDS, REDACTION_MASK } from "../../telemetry/redaction";
 import { beforeSend, scrubBody, scrubEvent, sentryOptions } from "../../telemetry/sentry";
 import { renderCollectorConfig } from "../../components/otel-collector/config";
+import { REDACTION_PROCESSOR } from "../../components/otel-collector/redaction";
 import { settingsFrom } from "../support/settings";
 
 const M = REDACTION_MASK;
@@ -66,11 +67,42 @@ describe("the Sentry scrubber (telemetry/sentry.ts)", () => {
     });
   });
 
-  test("the collector redacts the same list", () => {
+  test("the collector masks the same list, keys compared without case, in every context", () => {
     const config = renderCollectorConfig(settingsFrom({ environment: "dev" })) as any;
-    const keys = config.processors["attributes/redact"].actions
-      .filter((action: { action: string }) => action.action === "update")
-      .map((action: { key: string; value: string }) => [action.key, action.value]);
-    expect(keys).toEqual(REDACTED_FIELDS.map((field) => [field, M]));
+    const processor = config.processors[REDACTION_PROCESSOR];
+    const contexts = [
+      ...processor.trace_statements,
+      ...processor.log_statements,
+      ...processor.metric_statements,
+    ];
+    expect(contexts.map((c: { context: string }) => c.context)).toEqual([
+      "resource",
+      "span",
+      "spanevent",
+      "resource",
+      "log",
+      "resource",
+      "datapoint",
+    ]);
+    for (const { statements } of contexts) {
+      // The first map rewrite of each context keeps the scrub list's keys, then masks them.
+      const keep = /^keep_matching_keys\(cache\["redacted"\], "\(\?i\)(.*)"\)$/.exec(statements[1]);
+      const pattern = new RegExp(keep![1].replace(/\\\\/g, "\\"), "i");
+      for (const field of REDACTED_FIELDS) {
+        expect([field, pattern.test(field), pattern.test(field.toUpperCase())]).toEqual([
+          field,
+          true,
+          true,
+        ]);
+      }
+      for (const kept of ["csrf_token", "password_hint", "user.id", "phone"]) {
+        expect([kept, pattern.test(kept)]).toEqual([kept, false]);
+      }
+      expect(statements[3]).toContain(`"${M}"`);
+    }
+    // Every pipeline runs it, right after the memory limiter.
+    for (const pipeline of Object.values(config.service.pipelines) as { processors: string[] }[]) {
+      expect(pipeline.processors.slice(0, 2)).toEqual(["memory_limiter", REDACTION_PROCESSOR]);
+    }
   });
 });

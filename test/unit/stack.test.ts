@@ -1,8 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_IDS } from "../../components/definition";
 import { ObservabilityStack } from "../../components/stack";
-import { promiseOf, recordResources, RecordedResource, settle } from "../support/mocks";
-import { stackSettings } from "../support/settings";
+import { DOCKER_HOST_ALIAS } from "../../components/platforms/docker-host";
+import {
+  MOCK_GATEWAY,
+  promiseOf,
+  recordResources,
+  RecordedResource,
+  settle,
+} from "../support/mocks";
+import { allowRules } from "../../components/platforms/network-policies";
+import { renderPrometheusConfig } from "../../components/prometheus/config";
+import { buildSpecs } from "../../components/specs";
+import { settingsFrom, stackSettings } from "../support/settings";
 
 const resources = recordResources("observability-stack", "unit");
 
@@ -32,7 +42,7 @@ describe("dev on Docker", () => {
   const container = (name: string) =>
     containers().find((c) => c.name === name)!.inputs as Record<string, any>;
 
-  test("one container per component, on one network", () => {
+  test("one container per component, on one network but node-exporter, on the host's", () => {
     expect(
       containers()
         .map((c) => c.name)
@@ -50,8 +60,26 @@ describe("dev on Docker", () => {
       "prometheus",
     ]);
     expect(ofType(list, "docker:index/network:Network")).toHaveLength(1);
-    for (const c of containers()) {
-      expect((c.inputs.networksAdvanced as any[])[0].aliases).toEqual([c.name]);
+    for (const c of containers().filter((c) => c.name !== "node-exporter")) {
+      expect([c.name, (c.inputs.networksAdvanced as any[])[0].aliases]).toEqual([c.name, [c.name]]);
+      expect([c.name, c.inputs.networkMode]).toEqual([c.name, undefined]);
+    }
+  });
+
+  test("node-exporter reads the host's network namespace and listens on the stack network's gateway only", async () => {
+    const nodeExporter = container("node-exporter");
+    expect(nodeExporter.networkMode).toBe("host");
+    expect(nodeExporter.networksAdvanced).toBeUndefined();
+    expect(nodeExporter.ports).toEqual([]);
+    expect(nodeExporter.command).toContain(`--web.listen-address=${MOCK_GATEWAY}:9100`);
+    expect(
+      nodeExporter.command.filter((arg: string) => arg.startsWith("--web.listen")),
+    ).toHaveLength(1);
+    expect(nodeExporter.healthcheck.tests).toContain(`http://${MOCK_GATEWAY}:9100/`);
+    // Prometheus reaches it by the name its scrape config uses, mapped to that gateway.
+    expect(container("prometheus").hosts).toEqual([{ host: DOCKER_HOST_ALIAS, ip: MOCK_GATEWAY }]);
+    for (const c of containers().filter((c) => c.name !== "prometheus")) {
+      expect([c.name, c.inputs.hosts]).toEqual([c.name, undefined]);
     }
   });
 
@@ -108,7 +136,7 @@ describe("dev on Docker", () => {
       "loki:3100",
       "jaeger:8888",
       "otel-collector:8888",
-      "node-exporter:9100",
+      `${DOCKER_HOST_ALIAS}:9100`,
       "cadvisor:8080",
     ]) {
       expect(upload.content).toContain(`- ${target}`);
@@ -198,6 +226,23 @@ describe("prod on Kubernetes", () => {
     expect(prometheus.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("100Gi");
   });
 
+  test("node-exporter runs on the node's network, listening on the node's address only", () => {
+    const pod = podSpec("node-exporter");
+    expect(pod.hostNetwork).toBe(true);
+    expect(pod.dnsPolicy).toBe("ClusterFirstWithHostNet");
+    const [container] = pod.containers;
+    expect(container.args).toContain("--web.listen-address=$(HOST_IP):9100");
+    expect(container.env).toContainEqual({
+      name: "HOST_IP",
+      valueFrom: { fieldRef: { fieldPath: "status.hostIP" } },
+    });
+    expect(container.ports).toEqual([{ name: "http", containerPort: 9100, protocol: "TCP" }]);
+    expect(container.readinessProbe.httpGet.port).toBe(9100);
+    for (const name of ["prometheus", "cadvisor", "otel-collector"]) {
+      expect([name, podSpec(name).hostNetwork]).toEqual([name, undefined]);
+    }
+  });
+
   test("every container has requests, limits, liveness and readiness probes", () => {
     for (const workload of workloads()) {
       const [container] = (workload.inputs as any).spec.template.spec.containers;
@@ -269,5 +314,42 @@ describe("prod on Kubernetes", () => {
     expect(
       env.find((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD").valueFrom.secretKeyRef.key,
     ).toBe("GF_SECURITY_ADMIN_PASSWORD");
+  });
+});
+
+describe("node-exporter's port on the host's network follows stack config", () => {
+  const moved = (environment: string) =>
+    settingsFrom({ environment, components: { nodeExporter: { ports: { http: 19100 } } } });
+  const nodeExporterSpec = (environment: string) =>
+    buildSpecs(moved(environment)).find((spec) => spec.id === "nodeExporter")!;
+
+  test("it listens, is checked and is scraped on the port set (Docker)", () => {
+    const spec = nodeExporterSpec("dev");
+    expect(spec.hostNetwork).toEqual({ listenFlag: "--web.listen-address", port: 19100 });
+    expect(spec.ports.map((port) => port.containerPort)).toEqual([19100]);
+    expect(spec.health.port).toBe(19100);
+    expect(spec.metrics.port).toBe(19100);
+    const scrape = renderPrometheusConfig(moved("dev"), []).scrape_configs as any[];
+    expect(scrape.find((job) => job.job_name === "node-exporter").static_configs).toEqual([
+      { targets: [`${DOCKER_HOST_ALIAS}:19100`] },
+    ]);
+  });
+
+  test("on Kubernetes the pod's port and its policy's port are the port set", () => {
+    expect(nodeExporterSpec("staging").ports.map((port) => port.containerPort)).toEqual([19100]);
+    const rule = allowRules(moved("staging")).find(
+      (r) => r.from === "prometheus" && r.to === "nodeExporter",
+    )!;
+    expect(rule.port).toBe(19100);
+  });
+
+  test("components not on the host's network keep their own ports whatever is set", () => {
+    const settings = settingsFrom({
+      environment: "dev",
+      components: { prometheus: { ports: { http: 19090 } } },
+    });
+    const prometheus = buildSpecs(settings).find((spec) => spec.id === "prometheus")!;
+    expect(prometheus.ports[0]).toMatchObject({ containerPort: 9090, publishedPort: 19090 });
+    expect(prometheus.hostNetwork).toBeUndefined();
   });
 });
