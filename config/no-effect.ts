@@ -53,8 +53,13 @@ function componentProblems(settings: Settings, config: StackConfig): string[] {
     const definition = CATALOG[id];
     const path = ["components", id];
     const problems: string[] = [];
+    // A component on the host network listens on the host's own ports: its port is a
+    // real choice (another program may hold 9100) although nothing publishes it.
     const unpublished = Object.entries(override.ports ?? {}).filter(
-      ([name, port]) => port !== undefined && !definition.ports[name].published,
+      ([name, port]) =>
+        port !== undefined &&
+        !definition.ports[name].published &&
+        definition.hostNetwork === undefined,
     );
     const published = Object.entries(definition.ports)
       .filter(([, port]) => port.published)

@@ -252,7 +252,6 @@ describe("keys that have no effect", () => {
     ["jaeger", "sampling", "published ports you may set: ui"],
     ["loki", "grpc", "published ports you may set: http"],
     ["otelCollector", "metrics", "published ports you may set: otlpGrpc, otlpHttp"],
-    ["nodeExporter", "http", "it publishes no port"],
     ["cadvisor", "http", "it publishes no port"],
   ])("a port override of %s's unpublished %s port", (id, port, allowed) => {
     const problems = problemsOf({
@@ -357,6 +356,14 @@ describe("keys that have no effect", () => {
     ],
     ["one replica on Docker", { ...docker, components: { grafana: { replicas: 1 } } }],
     ["a published port on Docker", { ...docker, components: { jaeger: { ports: { ui: 26686 } } } }],
+    [
+      "node-exporter's port on Docker: it listens on the host's network",
+      { ...docker, components: { nodeExporter: { ports: { http: 9101 } } } },
+    ],
+    [
+      "node-exporter's port on Kubernetes: it listens on the node's network",
+      { ...kubernetes, components: { nodeExporter: { ports: { http: 9101 } } } },
+    ],
     [
       "sentryDsn in mode external",
       { ...docker, sentry: { mode: "external" }, sentryDsn: "https://k@e.example.com/1" },

@@ -271,13 +271,14 @@ describe("quantities: no less than Docker takes, no more than a component's maxi
     );
   });
 
+  // Requests and storage on Kubernetes (staging): on Docker they have no effect and are refused.
   test.each([
     ["dev", "components.loki.resources.limits.memory", "6Mi"],
-    ["dev", "components.loki.resources.requests.cpu", "10m"],
-    ["dev", "components.loki.resources.requests.cpu", 0.01],
-    ["dev", "components.loki.resources.requests.cpu", "0.015"],
-    ["dev", "components.loki.storage", "1Mi"],
-    ["dev", "components.loki.storage", "1.5Gi"],
+    ["staging", "components.loki.resources.requests.cpu", "10m"],
+    ["staging", "components.loki.resources.requests.cpu", 0.01],
+    ["staging", "components.loki.resources.requests.cpu", "0.015"],
+    ["staging", "components.loki.storage", "1Mi"],
+    ["staging", "components.loki.storage", "1.5Gi"],
     ["prod", "components.prometheus.resources.limits.memory", "32Gi"],
     ["prod", "components.prometheus.resources.limits.cpu", 24],
     ["prod", "components.loki.storage", "1600Gi"],

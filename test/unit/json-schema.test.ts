@@ -157,11 +157,6 @@ describe("broken values are refused, naming where", () => {
       ".config['observability-stack:scrapeJobs'][0] should have required property 'targets'",
     ],
     [
-      "a namespace that is not a DNS label",
-      { "observability-stack:kubernetes": { namespace: "Observability" } },
-      ".config['observability-stack:kubernetes'].namespace should match pattern",
-    ],
-    [
       "an unknown sentry mode",
       { "observability-stack:sentry": { mode: "glitchtip" } },
       ".config['observability-stack:sentry'].mode should be equal to one of the allowed values",
@@ -189,6 +184,10 @@ describe("broken values are refused, naming where", () => {
  */
 describe("checked by the loader only", () => {
   test.each<[string, Record<string, unknown>]>([
+    [
+      "a namespace that is not a DNS label",
+      { "observability-stack:kubernetes": { namespace: "Observability" } },
+    ],
     ["a duration that is not one", { "observability-stack:retention": { metrics: "a fortnight" } }],
     [
       "a memory quantity that is not one",

@@ -169,9 +169,10 @@ describe("the application series", () => {
       nodeExporter,
       otelCollector,
       prometheus,
-    ].flatMap((module) => [...seriesOf(module)]);
-    expect(exporters.length).toBeGreaterThan(100);
-    expect(exporters.filter((name) => APPLICATION_SERIES.has(name))).toEqual([]);
+    ].map((module) => [...seriesOf(module)]);
+    // Every exporter catalog contributes names, so the comparison below compares something.
+    for (const names of exporters) expect(names.length).toBeGreaterThan(0);
+    expect(exporters.flat().filter((name) => APPLICATION_SERIES.has(name))).toEqual([]);
     expect([...seriesOf(application)].filter((name) => !APPLICATION_SERIES.has(name))).toEqual([
       "process_resident_memory_bytes",
     ]);
