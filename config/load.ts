@@ -327,10 +327,12 @@ function duplicatePorts(
 
 /** Job names label every series, so each names one thing: not twice, not a component's own job. */
 function scrapeJobProblems(settings: Settings): string[] {
+  // A disabled component has no job, so a stack may scrape its own instance under that name
+  // (the e2e stack scrapes its cAdvisor as `cadvisor`, so the container rules read it).
   const taken = new Map<string, string>([
-    ...Object.values(CATALOG).map(
-      (definition) => [definition.serviceName, `the ${definition.displayName} job`] as const,
-    ),
+    ...Object.values(CATALOG)
+      .filter((definition) => settings.components[definition.id].enabled)
+      .map((definition) => [definition.serviceName, `the ${definition.displayName} job`] as const),
     [PROBE_JOB, "the error tracker's probe job"],
   ]);
   return settings.scrapeJobs.flatMap((job, index) => {

@@ -297,6 +297,20 @@ describe("bad input: one message per problem, naming key, value and what is allo
     ]);
   });
 
+  test("a disabled component's job name is free for a scrape job", () => {
+    const settings = settingsFrom({
+      environment: "dev",
+      components: { cadvisor: { enabled: false } },
+      scrapeJobs: [{ job: "cadvisor", targets: ["cadvisor-e2e:8080"] }],
+    });
+    expect(settings.scrapeJobs.map((job) => job.job)).toEqual(["cadvisor"]);
+    expect(
+      problemsOf({ environment: "dev", scrapeJobs: [{ job: "cadvisor", targets: ["x:1"] }] }),
+    ).toEqual([
+      'observability-stack:scrapeJobs.0.job = "cadvisor": already names the cAdvisor job; choose another job name',
+    ]);
+  });
+
   test("a stand-in: only for Loki, only the collector, and not with an image of its own", () => {
     expect(
       problemsOf({
