@@ -57,13 +57,21 @@ const attribute = (key: string, value: string) => ({ key, value: { stringValue: 
 /** Jaeger's v1 API prints trace ids without leading zeros. */
 const normalId = (id: string) => id.toLowerCase().replace(/^0+/, "");
 
-async function post(url: string, body: unknown) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
+async function post(url: string, body: unknown, isRetry = false): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    // The demo's telemetry keeps a connection to the collector open; once a `pulumi up` has
+    // replaced the collector, the first request on it meets a closed socket. One retry.
+    if (!isRetry) return post(url, body, true);
+    throw error;
+  }
   if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
 }
 
