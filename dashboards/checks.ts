@@ -21,7 +21,7 @@ import * as nodeExporter from "../metrics/exporters/node-exporter";
 import * as otelCollector from "../metrics/exporters/otel-collector";
 import * as prometheus from "../metrics/exporters/prometheus";
 import { exposedSeriesName } from "../metrics/naming";
-import { MetricDefinition } from "../metrics/types";
+import { definitionsIn, seriesNames } from "../metrics/types";
 import { RULE_PACKS } from "../rules/packs";
 import { metricNames, promqlSyntaxError } from "../rules/promql";
 import { isAlert } from "../rules/types";
@@ -143,31 +143,9 @@ export function withStandIns(expr: string): string {
   return out + expr.slice(last);
 }
 
-function isMetricDefinition(value: unknown): value is MetricDefinition {
-  const candidate = value as MetricDefinition;
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof candidate.name === "string" &&
-    typeof candidate.type === "string" &&
-    Array.isArray(candidate.labelNames)
-  );
-}
-
-/** Series names a definition stands for: a histogram's `_bucket`, `_sum` and `_count`. */
-function seriesNames(metric: MetricDefinition): string[] {
-  if (metric.type === "histogram") {
-    return ["bucket", "sum", "count"].map((suffix) => `${metric.name}_${suffix}`);
-  }
-  if (metric.type === "summary") return [metric.name, `${metric.name}_sum`, `${metric.name}_count`];
-  return [metric.name];
-}
-
-function collect(value: unknown, into: Set<string>, depth = 0): void {
-  if (isMetricDefinition(value)) {
-    for (const name of seriesNames(value)) into.add(name);
-  } else if (typeof value === "object" && value !== null && depth < 3) {
-    for (const nested of Object.values(value)) collect(nested, into, depth + 1);
+function collect(value: unknown, into: Set<string>): void {
+  for (const definition of definitionsIn(value)) {
+    for (const name of seriesNames(definition)) into.add(name);
   }
 }
 

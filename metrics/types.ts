@@ -34,3 +34,30 @@ export function histogram<L extends string>(
 ): MetricDefinition<L> {
   return { name, help, type: "histogram", labelNames, buckets };
 }
+
+export function isMetricDefinition(value: unknown): value is MetricDefinition {
+  const candidate = value as MetricDefinition;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof candidate.name === "string" &&
+    typeof candidate.type === "string" &&
+    Array.isArray(candidate.labelNames)
+  );
+}
+
+/** The series a definition is scraped as: a histogram's `_bucket`, `_sum` and `_count`. */
+export function seriesNames(metric: MetricDefinition): string[] {
+  if (metric.type === "histogram") {
+    return ["bucket", "sum", "count"].map((suffix) => `${metric.name}_${suffix}`);
+  }
+  if (metric.type === "summary") return [metric.name, `${metric.name}_sum`, `${metric.name}_count`];
+  return [metric.name];
+}
+
+/** Every definition in a catalog module or object, a few levels deep. */
+export function definitionsIn(value: unknown, depth = 0): MetricDefinition[] {
+  if (isMetricDefinition(value)) return [value];
+  if (typeof value !== "object" || value === null || depth > 2) return [];
+  return Object.values(value).flatMap((nested) => definitionsIn(nested, depth + 1));
+}

@@ -32,7 +32,7 @@ import {
   PANEL_EXEMPTIONS,
   PanelExemption,
 } from "../../metrics/exemptions";
-import { MetricDefinition } from "../../metrics/types";
+import { definitionsIn, seriesNames } from "../../metrics/types";
 import { ruleFiles } from "../../rules";
 import { LabelMatcher, metricNames, selectors } from "../../rules/promql";
 import { describeProblems, pintLint, writeStackRules } from "./pint";
@@ -317,30 +317,6 @@ export type MetricSource =
   | { kind: "scrape" }
   | { kind: "recorded" };
 
-function isDefinition(value: unknown): value is MetricDefinition {
-  const candidate = value as MetricDefinition;
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof candidate.name === "string" &&
-    typeof candidate.type === "string" &&
-    Array.isArray(candidate.labelNames)
-  );
-}
-
-function definitions(value: unknown, depth = 0): MetricDefinition[] {
-  if (isDefinition(value)) return [value];
-  if (typeof value !== "object" || value === null || depth > 2) return [];
-  return Object.values(value).flatMap((nested) => definitions(nested, depth + 1));
-}
-
-function seriesOf(metric: MetricDefinition): string[] {
-  if (metric.type === "histogram")
-    return ["bucket", "sum", "count"].map((part) => `${metric.name}_${part}`);
-  if (metric.type === "summary") return [metric.name, `${metric.name}_sum`, `${metric.name}_count`];
-  return [metric.name];
-}
-
 const CATALOG_SOURCES: [unknown, MetricSource][] = [
   [application, { kind: "application" }],
   [alertmanager, { kind: "component", id: "alertmanager" }],
@@ -357,8 +333,8 @@ const CATALOG_SOURCES: [unknown, MetricSource][] = [
 export function catalogSources(): Map<string, MetricSource[]> {
   const sources = new Map<string, MetricSource[]>();
   for (const [catalog, source] of CATALOG_SOURCES) {
-    for (const metric of definitions(catalog)) {
-      for (const series of seriesOf(metric)) {
+    for (const metric of definitionsIn(catalog)) {
+      for (const series of seriesNames(metric)) {
         const resolved: MetricSource = series === "up" ? { kind: "scrape" } : source;
         const known = sources.get(series) ?? [];
         if (!known.some((s) => JSON.stringify(s) === JSON.stringify(resolved)))

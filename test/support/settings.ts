@@ -1,3 +1,4 @@
+import { ConfigError } from "../../config/errors";
 import { loadSettings } from "../../config/load";
 import { Settings } from "../../config/settings";
 import { readStackFile } from "../../config/stack-file";
@@ -18,4 +19,20 @@ export function settingsFrom(values: Record<string, unknown>, secretKeys: string
     values,
     secretKeys: new Set(secretKeys),
   });
+}
+
+/** The problems a config read is refused with; fails the test when it is accepted. */
+export function refusalOf(read: () => unknown): string[] {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("config was accepted");
+}
+
+/** The problems inline config values are refused with; fails the test when they are accepted. */
+export function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
+  return refusalOf(() => settingsFrom(values, secretKeys));
 }

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../config/errors";
 import { loadSettings } from "../../config/load";
 import { editDistance } from "../../config/namespace";
 import { readPulumiConfig } from "../../config/pulumi-source";
@@ -7,28 +6,7 @@ import { fromConfigMap } from "../../config/stack-file";
 import { RULE_PACKS } from "../../rules/packs";
 import { alertsOf } from "../../rules/render";
 import { THRESHOLD_KINDS, withinRange } from "../../rules/threshold-kinds";
-import { settingsFrom } from "../support/settings";
-
-/** The problems a config is refused with; fails the test when it is accepted. */
-function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
-  try {
-    settingsFrom(values, secretKeys);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("config was accepted");
-}
-
-function refusalOf(read: () => unknown): string[] {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("config was accepted");
-}
+import { problemsOf, refusalOf, settingsFrom } from "../support/settings";
 
 describe("a misspelt config namespace", () => {
   test.each([

@@ -6,23 +6,13 @@ import { readStackFile } from "../../config/stack-file";
 import { renderStack } from "../../components/render";
 import { namespaceName } from "../../components/platforms/network-policies";
 import { hostAgentNamespace } from "../../config/kubernetes-names";
-import { settingsFrom } from "../support/settings";
+import { problemsOf, settingsFrom } from "../support/settings";
 
 /**
  * Wrong values of every kind the config loader must refuse before anything is created: each
  * case names the key, shows the value (never a credential's) and says what is allowed.
  * Beside them, edge values that must still be accepted, so no refusal is broader than meant.
  */
-
-function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
-  try {
-    settingsFrom(values, secretKeys);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("config was accepted");
-}
 
 /** The one problem of a config that has exactly one. */
 function onlyProblem(values: Record<string, unknown>, secretKeys: string[] = []): string {

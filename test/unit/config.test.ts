@@ -1,16 +1,5 @@
-import { ConfigError } from "../../config/errors";
 import { PRESETS } from "../../config/presets";
-import { settingsFrom, STACKS, stackSettings } from "../support/settings";
-
-function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
-  try {
-    settingsFrom(values, secretKeys);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("config was accepted");
-}
+import { STACKS, problemsOf, settingsFrom, stackSettings } from "../support/settings";
 
 describe("presets from the seeds", () => {
   test.each([

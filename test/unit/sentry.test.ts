@@ -2,7 +2,6 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { ConfigError } from "../../config/errors";
 import { Settings } from "../../config/settings";
 import { renderDatasources } from "../../components/grafana/config";
 import { renderPrometheusConfig } from "../../components/prometheus/config";
@@ -16,21 +15,11 @@ import { JobSpec, ServiceId, ServiceSpec } from "../../components/spec";
 import { ObservabilityStack } from "../../components/stack";
 import { DeployOptions, Platform } from "../../components/platforms/platform";
 import { promiseOf, recordResources, RecordedResource, settle } from "../support/mocks";
-import { settingsFrom, stackSettings, STACKS } from "../support/settings";
+import { STACKS, problemsOf, settingsFrom, stackSettings } from "../support/settings";
 
 const resources = recordResources("observability-stack", "unit");
 const ofType = (list: RecordedResource[], type: string) => list.filter((r) => r.type === type);
 const DYNAMIC = "pulumi-nodejs:dynamic/observability-stack:TrackerProject";
-
-function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
-  try {
-    settingsFrom(values, secretKeys);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("config was accepted");
-}
 
 async function build(settings: Settings) {
   resources.length = 0;
