@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, ConfigError } from "./errors";
 import { RawStackConfig } from "./load";
 import { misspeltNamespaceProblems } from "./namespace";
+import { decodeConfigText } from "./config-text";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 
 /** Public in the SDK's JavaScript, marked internal in its typings. */
@@ -20,17 +21,8 @@ export function readPulumiConfig(): RawStackConfig {
     const key = fullKey.slice(prefix.length);
     // Pulumi.yaml gives optional string keys an empty default, since declared keys without one are required.
     if (text === "") continue;
-    values[key] = decode(text);
+    values[key] = decodeConfigText(text);
     if (isConfigSecret(fullKey)) secretKeys.add(key);
   }
   return { project: pulumi.getProject(), stack: pulumi.getStack(), values, secretKeys };
-}
-
-function decode(text: string): unknown {
-  if (!/^\s*[[{]/.test(text)) return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

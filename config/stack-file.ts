@@ -4,6 +4,7 @@ import * as yaml from "js-yaml";
 import { CONFIG_NAMESPACE, ConfigError } from "./errors";
 import { RawStackConfig } from "./load";
 import { misspeltNamespaceProblems } from "./namespace";
+import { decodeConfigText } from "./config-text";
 
 /** Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI would hand it to the program, without the CLI. */
 export function readStackFile(projectDir: string, stack: string): RawStackConfig {
@@ -44,7 +45,9 @@ export function fromConfigMap(stack: string, config: Record<string, unknown>): R
   for (const [fullKey, value] of Object.entries(config)) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
-    values[key] = value;
+    // `pulumi config set key '<json>'` stores text; the CLI hands it on as the program reads it.
+    if (value === "") continue;
+    values[key] = typeof value === "string" ? decodeConfigText(value) : value;
     if (isEncrypted(value)) secretKeys.add(key);
   }
   return { project: CONFIG_NAMESPACE, stack, values, secretKeys };

@@ -50,7 +50,11 @@ beforeAll(async () => {
       .map((file) => path.join(renderDir, RULES_DIR, file)),
     path.join(brokenDir, BROKEN_GROUP.file),
   ];
-  demo = await startDemoService({ service: "judgement-demo", activity: true });
+  demo = await startDemoService({
+    service: "judgement-demo",
+    activity: true,
+    metricPrefix: settings.applicationMetrics.prefix,
+  });
   exporters = await startExporters({
     settings,
     renderDir,

@@ -430,6 +430,24 @@ describe("alerting contradictions", () => {
     ]);
   });
 
+  test("a value set as JSON text (`pulumi config set key '<json>'`) reads as the structured one", () => {
+    const scrapeJobs = [{ job: "orders", targets: ["orders:9000"] }];
+    const structured = loadSettings(
+      fromConfigMap("test", {
+        "observability-stack:environment": "dev",
+        "observability-stack:scrapeJobs": scrapeJobs,
+      }),
+    );
+    const asText = loadSettings(
+      fromConfigMap("test", {
+        "observability-stack:environment": "dev",
+        "observability-stack:scrapeJobs": JSON.stringify(scrapeJobs),
+      }),
+    );
+    expect(asText.scrapeJobs).toEqual(structured.scrapeJobs);
+    expect(asText.scrapeJobs.map((job) => job.job)).toEqual(["orders"]);
+  });
+
   test.each([
     ["HighAPIErrorRate", 0],
     ["HighAPIErrorRate", 1],
