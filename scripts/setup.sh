@@ -33,7 +33,7 @@ install_plugins() {
   for name in random docker kubernetes; do
     local version
     version=$(version_of "pulumi.plugins.$name")
-    pulumi plugin ls 2>/dev/null | grep -qE "^$name +resource +$version " && continue
+    grep -qE "^$name +resource +$version " <<<"$(pulumi plugin ls 2>/dev/null)" && continue
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=false pulumi plugin install resource "$name" "$version" 2>/dev/null ||
       missing+=("$name")
   done

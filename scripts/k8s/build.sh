@@ -109,6 +109,11 @@ stage() {
   exec 9>&-
 }
 
+# reports_version <name> <wanted text> <what the binary printed>
+reports_version() {
+  grep -qF -- "$2" <<<"$3" || die "$1 reports '$(head -n 1 <<<"$3")', want $2"
+}
+
 module_dir() {
   local dir
   dir=$(go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
@@ -133,7 +138,9 @@ build_etcd() {
   local out=$1 v=v$etcd_version m=go.etcd.io/etcd/server/v3
   wrapper etcd "$m" "$v" "$m"
   (cd etcd && go mod tidy && go build -trimpath -ldflags "-s -w" -o "$out/bin/etcd" "$m")
-  "$out/bin/etcd" --version | grep -qF "etcd Version: $etcd_version" || die "etcd reports $("$out/bin/etcd" --version | head -n 1)"
+  # The output is read whole first: `cmd | grep -q` under pipefail fails when grep stops
+  # reading at its first match and the command dies of SIGPIPE.
+  reports_version "etcd" "etcd Version: $etcd_version" "$("$out/bin/etcd" --version)"
   log "  $("$out/bin/etcd" --version | head -n 1)"
 }
 
@@ -150,7 +157,7 @@ build_kwok() {
     "$up"/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
     "$up"/kustomize/stage/pod/general/pod-*.yaml "$out/stages/"
   chmod -R u+w "$out/stages"
-  "$out/bin/kwok" --version 2>&1 | grep -qF "$kwok_version" || die "kwok reports $("$out/bin/kwok" --version 2>&1 | head -n 1)"
+  reports_version "kwok" "$kwok_version" "$("$out/bin/kwok" --version 2>&1)"
   log "  $("$out/bin/kwok" --version 2>&1 | head -n 1); stages: $(cd "$out/stages" && echo *.yaml)"
 }
 
@@ -189,7 +196,7 @@ build_kubernetes() {
     (cd kubernetes && go build -tags providerless -trimpath -ldflags "$ld" -o "$out/bin/$b" "$m/cmd/$b")
     log "  $b built in $((SECONDS - s))s"
   done
-  "$out/bin/kube-apiserver" --version | grep -qF "v$v" || die "kube-apiserver reports $("$out/bin/kube-apiserver" --version)"
+  reports_version "kube-apiserver" "v$v" "$("$out/bin/kube-apiserver" --version)"
   log "  $("$out/bin/kube-apiserver" --version); kubectl $("$out/bin/kubectl" version --client -o json | node -e 'console.log(JSON.parse(require("fs").readFileSync(0,"utf8")).clientVersion.gitVersion)')"
 }
 

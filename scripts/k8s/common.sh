@@ -21,6 +21,6 @@ k8s_pid() {
   [[ -f $file ]] || return 1
   pid=$(<"$file")
   [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$k8s_dir" || return 1
+  grep -qF -- "$k8s_dir" <<<"$(tr '\0' ' ' <"/proc/$pid/cmdline")" || return 1
   printf '%s\n' "$pid"
 }
