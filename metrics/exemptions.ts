@@ -63,14 +63,6 @@ export const METRIC_EXEMPTIONS: readonly MetricExemption[] = [
       "The error tracker and its blackbox probe run in test/e2e/error-tracking.test.ts on a stack of their own; the pipeline e2e stack sets sentry.mode disabled.",
   },
   {
-    metrics: ["up"],
-    job: "postgresql",
-    kind: "left-out",
-    reason:
-      "No PostgreSQL (nor its exporter) runs in the e2e; DatabaseDown is proven by its promtool test.",
-    promtoolTest: { pack: "database", alert: "DatabaseDown" },
-  },
-  {
     metrics: ["container_oom_events_total"],
     kind: "conditional",
     reason: "cAdvisor writes the series of a container once the kernel has OOM-killed in it.",

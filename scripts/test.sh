@@ -12,7 +12,8 @@ e2e=true
 [[ ${1:-} == --no-e2e ]] && e2e=false
 
 stage "npm ci" npm ci --no-audit --no-fund
-stage "toolchain: promtool, amtool, node_exporter" scripts/toolchain/install.sh prometheus alertmanager node-exporter
+# The blackbox exporter probes the error tracker: the exporter-catalog tool test runs it.
+stage "toolchain: promtool, amtool, node_exporter, blackbox_exporter" scripts/toolchain/install.sh prometheus alertmanager node-exporter blackbox-exporter
 # Jaeger and the collector check their rendered configs in the tools tests; all three are in
 # the e2e images. Loki is not built (AGPL): its config is checked statically, and the e2e
 # stack runs a stand-in in its place.

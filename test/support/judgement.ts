@@ -33,6 +33,7 @@ import {
   PanelExemption,
 } from "../../metrics/exemptions";
 import { definitionsIn, seriesNames } from "../../metrics/types";
+import { exposedSeriesName } from "../../metrics/naming";
 import { ruleFiles } from "../../rules";
 import { LabelMatcher, metricNames, selectors } from "../../rules/promql";
 import { describeProblems, pintLint, writeStackRules } from "./pint";
@@ -329,12 +330,17 @@ const CATALOG_SOURCES: [unknown, MetricSource][] = [
   [prometheus, { kind: "component", id: "prometheus" }],
 ];
 
-/** Every catalog series with the sources meant to expose it (a name may have several). */
-export function catalogSources(): Map<string, MetricSource[]> {
+/**
+ * Every catalog series, named as the stack's Prometheus stores it (application series under
+ * the stack's `applicationMetrics.prefix`), with the sources meant to expose it (a name may
+ * have several).
+ */
+function catalogSources(prefix: string): Map<string, MetricSource[]> {
   const sources = new Map<string, MetricSource[]>();
   for (const [catalog, source] of CATALOG_SOURCES) {
     for (const metric of definitionsIn(catalog)) {
-      for (const series of seriesNames(metric)) {
+      for (const name of seriesNames(metric)) {
+        const series = source.kind === "application" ? exposedSeriesName(name, prefix) : name;
         const resolved: MetricSource = series === "up" ? { kind: "scrape" } : source;
         const known = sources.get(series) ?? [];
         if (!known.some((s) => JSON.stringify(s) === JSON.stringify(resolved)))
@@ -439,7 +445,7 @@ export async function judgeMetrics(
 ): Promise<Report> {
   const exemptions = options.exemptions ?? METRIC_EXEMPTIONS;
   const uses = usedMetrics(settings);
-  const sources = catalogSources();
+  const sources = catalogSources(settings.applicationMetrics.prefix);
   const recorded = new Set(
     deployedRuleGroups(settings).flatMap((g) =>
       g.rules.flatMap((r) => (r.record ? [r.record] : [])),
