@@ -165,12 +165,17 @@ start kube-scheduler kube-scheduler \
 # The heartbeat stage writes node status only every 10-20 minutes: kwok must renew the nodes'
 # Leases (--node-lease-duration-seconds, as kwokctl sets it), or the node lifecycle controller
 # marks the node NotReady after its grace period and its pods unready for a while.
+# The nodes' InternalIP, which hostNetwork pods (node-exporter) get as their pod IP: not a
+# loopback address, which the EndpointSlice controller never makes an endpoint of, so a
+# Service of such pods would have none. TEST-NET-1 (RFC 5737) is routed nowhere; no container
+# runs on a kwok node, so nothing is ever sent there.
+k8s_node_ip=192.0.2.10
 stages=$k8s_dir/kwok-stages.yaml
 for f in "$stages_dir"/*.yaml; do printf -- '---\n'; cat "$f"; done >"$stages"
 start kwok kwok --kubeconfig "$k8s_dir/kwok.kubeconfig" -c "$stages" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
   --node-lease-duration-seconds 40 \
-  --cidr 10.244.0.0/16 --node-ip 127.0.0.1 --server-address "127.0.0.1:$k8s_kwok_port"
+  --cidr 10.244.0.0/16 --node-ip "$k8s_node_ip" --server-address "127.0.0.1:$k8s_kwok_port"
 
 # --- cluster objects: simulated nodes and the default StorageClass -------------------------
 {
