@@ -11,17 +11,8 @@ import {
 } from "@grafana/grafana-foundation-sdk/dashboard";
 import versions from "../versions.json";
 import { Settings } from "../config/settings";
-import * as application from "../metrics/application";
-import * as alertmanager from "../metrics/exporters/alertmanager";
-import * as blackbox from "../metrics/exporters/blackbox";
-import * as cadvisor from "../metrics/exporters/cadvisor";
-import * as jaeger from "../metrics/exporters/jaeger";
-import * as loki from "../metrics/exporters/loki";
-import * as nodeExporter from "../metrics/exporters/node-exporter";
-import * as otelCollector from "../metrics/exporters/otel-collector";
-import * as prometheus from "../metrics/exporters/prometheus";
 import { exposedSeriesName } from "../metrics/naming";
-import { definitionsIn, seriesNames } from "../metrics/types";
+import { CATALOG_SERIES } from "../metrics/catalogs";
 import { RULE_PACKS } from "../rules/packs";
 import { metricNames, promqlSyntaxError } from "../rules/promql";
 import { isAlert } from "../rules/types";
@@ -142,30 +133,6 @@ export function withStandIns(expr: string): string {
   }
   return out + expr.slice(last);
 }
-
-function collect(value: unknown, into: Set<string>): void {
-  for (const definition of definitionsIn(value)) {
-    for (const name of seriesNames(definition)) into.add(name);
-  }
-}
-
-/** Every series name in the application and exporter catalogs (metrics/). */
-export const CATALOG_SERIES: ReadonlySet<string> = (() => {
-  const names = new Set<string>();
-  const catalogs = [
-    application,
-    alertmanager,
-    blackbox,
-    cadvisor,
-    jaeger,
-    loki,
-    nodeExporter,
-    otelCollector,
-    prometheus,
-  ];
-  for (const catalog of catalogs) collect(catalog, names);
-  return names;
-})();
 
 /** Series written by recording rules of the packs enabled in these settings. */
 export function recordedSeries(settings: Settings): Set<string> {

@@ -35,7 +35,8 @@ export function histogram<L extends string>(
   return { name, help, type: "histogram", labelNames, buckets };
 }
 
-export function isMetricDefinition(value: unknown): value is MetricDefinition {
+/** Generic, so that `.filter(isMetricDefinition)` narrows the elements of a catalog's values. */
+export function isMetricDefinition<T>(value: T): value is T & MetricDefinition {
   const candidate = value as MetricDefinition;
   return (
     typeof value === "object" &&

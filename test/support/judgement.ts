@@ -17,23 +17,15 @@ import { renderDatasources } from "../../components/grafana/config";
 import { PROBE_JOB } from "../../components/sentry/probe";
 import { Settings } from "../../config/settings";
 import { dashboardFiles, DashboardFile } from "../../dashboards";
-import * as application from "../../metrics/application";
-import * as alertmanager from "../../metrics/exporters/alertmanager";
-import * as blackbox from "../../metrics/exporters/blackbox";
-import * as cadvisor from "../../metrics/exporters/cadvisor";
-import * as jaeger from "../../metrics/exporters/jaeger";
-import * as loki from "../../metrics/exporters/loki";
-import * as nodeExporter from "../../metrics/exporters/node-exporter";
-import * as otelCollector from "../../metrics/exporters/otel-collector";
-import * as prometheus from "../../metrics/exporters/prometheus";
 import {
   METRIC_EXEMPTIONS,
   MetricExemption,
   PANEL_EXEMPTIONS,
   PanelExemption,
 } from "../../metrics/exemptions";
-import { definitionsIn, seriesNames } from "../../metrics/types";
 import { exposedSeriesName } from "../../metrics/naming";
+import * as application from "../../metrics/application";
+import { catalogSeries, EXPORTER_CATALOGS, ExporterCatalogName } from "../../metrics/catalogs";
 import { ruleFiles } from "../../rules";
 import { LabelMatcher, metricNames, selectors } from "../../rules/promql";
 import { describeProblems, pintLint, writeStackRules } from "./pint";
@@ -318,16 +310,24 @@ export type MetricSource =
   | { kind: "scrape" }
   | { kind: "recorded" };
 
+/** Who exposes each exporter catalog's metrics: a new catalog without a source fails to compile. */
+const EXPORTER_SOURCES: Record<ExporterCatalogName, MetricSource> = {
+  alertmanager: { kind: "component", id: "alertmanager" },
+  blackbox: { kind: "probe" },
+  cadvisor: { kind: "component", id: "cadvisor" },
+  jaeger: { kind: "component", id: "jaeger" },
+  loki: { kind: "component", id: "loki" },
+  nodeExporter: { kind: "component", id: "nodeExporter" },
+  otelCollector: { kind: "component", id: "otelCollector" },
+  prometheus: { kind: "component", id: "prometheus" },
+};
+
 const CATALOG_SOURCES: [unknown, MetricSource][] = [
   [application, { kind: "application" }],
-  [alertmanager, { kind: "component", id: "alertmanager" }],
-  [blackbox, { kind: "probe" }],
-  [cadvisor, { kind: "component", id: "cadvisor" }],
-  [jaeger, { kind: "component", id: "jaeger" }],
-  [loki, { kind: "component", id: "loki" }],
-  [nodeExporter, { kind: "component", id: "nodeExporter" }],
-  [otelCollector, { kind: "component", id: "otelCollector" }],
-  [prometheus, { kind: "component", id: "prometheus" }],
+  ...Object.entries(EXPORTER_CATALOGS).map(([name, catalog]): [unknown, MetricSource] => [
+    catalog,
+    EXPORTER_SOURCES[name as ExporterCatalogName],
+  ]),
 ];
 
 /**
@@ -338,15 +338,12 @@ const CATALOG_SOURCES: [unknown, MetricSource][] = [
 function catalogSources(prefix: string): Map<string, MetricSource[]> {
   const sources = new Map<string, MetricSource[]>();
   for (const [catalog, source] of CATALOG_SOURCES) {
-    for (const metric of definitionsIn(catalog)) {
-      for (const name of seriesNames(metric)) {
-        const series = source.kind === "application" ? exposedSeriesName(name, prefix) : name;
-        const resolved: MetricSource = series === "up" ? { kind: "scrape" } : source;
-        const known = sources.get(series) ?? [];
-        if (!known.some((s) => JSON.stringify(s) === JSON.stringify(resolved)))
-          known.push(resolved);
-        sources.set(series, known);
-      }
+    for (const name of catalogSeries(catalog)) {
+      const series = source.kind === "application" ? exposedSeriesName(name, prefix) : name;
+      const resolved: MetricSource = series === "up" ? { kind: "scrape" } : source;
+      const known = sources.get(series) ?? [];
+      if (!known.some((s) => JSON.stringify(s) === JSON.stringify(resolved))) known.push(resolved);
+      sources.set(series, known);
     }
   }
   return sources;

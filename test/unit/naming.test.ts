@@ -4,14 +4,7 @@ import { DashboardFile } from "../../dashboards";
 import { variablePromqlSpan, withStandIns } from "../../dashboards/checks";
 import { prefixDashboard, prefixGrafanaPromql } from "../../dashboards/naming";
 import * as application from "../../metrics/application";
-import * as alertmanager from "../../metrics/exporters/alertmanager";
-import * as blackbox from "../../metrics/exporters/blackbox";
-import * as cadvisor from "../../metrics/exporters/cadvisor";
-import * as jaeger from "../../metrics/exporters/jaeger";
-import * as loki from "../../metrics/exporters/loki";
-import * as nodeExporter from "../../metrics/exporters/node-exporter";
-import * as otelCollector from "../../metrics/exporters/otel-collector";
-import * as prometheus from "../../metrics/exporters/prometheus";
+import { EXPORTER_CATALOGS } from "../../metrics/catalogs";
 import {
   APPLICATION_SERIES,
   MetricPrefixError,
@@ -160,16 +153,7 @@ describe("the application series", () => {
   });
 
   test("share no name with an exporter's metrics, so renaming them never renames an exporter's", () => {
-    const exporters = [
-      alertmanager,
-      blackbox,
-      cadvisor,
-      jaeger,
-      loki,
-      nodeExporter,
-      otelCollector,
-      prometheus,
-    ].map((module) => [...seriesOf(module)]);
+    const exporters = Object.values(EXPORTER_CATALOGS).map((module) => [...seriesOf(module)]);
     // Every exporter catalog contributes names, so the comparison below compares something.
     for (const names of exporters) expect(names.length).toBeGreaterThan(0);
     expect(exporters.flat().filter((name) => APPLICATION_SERIES.has(name))).toEqual([]);

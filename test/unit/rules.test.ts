@@ -1,15 +1,8 @@
 import * as application from "../../metrics/application";
-import * as alertmanager from "../../metrics/exporters/alertmanager";
-import * as blackbox from "../../metrics/exporters/blackbox";
-import * as cadvisor from "../../metrics/exporters/cadvisor";
 import { renderAlert } from "../../rules/render";
-import { jaegerOtelcol } from "../../metrics/exporters/jaeger";
-import * as loki from "../../metrics/exporters/loki";
-import * as nodeExporter from "../../metrics/exporters/node-exporter";
-import { otelCollector } from "../../metrics/exporters/otel-collector";
-import * as prometheus from "../../metrics/exporters/prometheus";
-import { MetricDefinition } from "../../metrics/types";
 import { createRegistry } from "../../metrics/registry";
+import { CATALOG_SERIES } from "../../metrics/catalogs";
+import { isMetricDefinition } from "../../metrics/types";
 import * as yaml from "js-yaml";
 import { renderPrometheusConfig } from "../../components/prometheus/config";
 import { toYaml } from "../../components/yaml";
@@ -71,30 +64,6 @@ const recordings = RULE_PACKS.flatMap((pack) =>
   ),
 );
 
-function isMetric<T>(value: T): value is T & MetricDefinition {
-  return typeof value === "object" && value !== null && "name" in value && "labelNames" in value;
-}
-
-/** Every series name the catalogs define, histograms with their `_bucket`, `_sum`, `_count`. */
-const catalogNames = new Set(
-  [
-    application,
-    alertmanager,
-    blackbox,
-    cadvisor,
-    loki,
-    nodeExporter,
-    prometheus,
-    otelCollector,
-    jaegerOtelcol,
-  ]
-    .flatMap((module) => Object.values(module).filter(isMetric))
-    .flatMap((metric) =>
-      metric.type === "histogram"
-        ? [metric.name, ...["bucket", "sum", "count"].map((suffix) => `${metric.name}_${suffix}`)]
-        : [metric.name],
-    ),
-);
 const recordedNames = new Set(recordings.map((rule) => rule.record));
 
 describe("rule packs", () => {
@@ -181,7 +150,9 @@ describe("rule expressions", () => {
 
   test.each(expressions)("%s reads only catalog metrics and recorded series", (_name, expr) => {
     const names = metricNames(expr);
-    expect(names.filter((name) => !catalogNames.has(name) && !recordedNames.has(name))).toEqual([]);
+    expect(names.filter((name) => !CATALOG_SERIES.has(name) && !recordedNames.has(name))).toEqual(
+      [],
+    );
   });
 
   test("a recorded series an alert reads is recorded in the same pack", () => {
@@ -386,7 +357,7 @@ describe("the application registry", () => {
       Object.values(application.APPLICATION_METRICS).flatMap((kind) => Object.values(kind)),
     );
     const unlisted = Object.values(application)
-      .filter(isMetric)
+      .filter(isMetricDefinition)
       .filter((metric) => !listed.has(metric))
       .map((metric) => metric.name);
     expect(unlisted).toEqual(["process_resident_memory_bytes"]);
@@ -399,7 +370,7 @@ describe("the application registry", () => {
   });
 
   test("gives every application metric a service label", () => {
-    for (const metric of Object.values(application).filter(isMetric)) {
+    for (const metric of Object.values(application).filter(isMetricDefinition)) {
       expect({ metric: metric.name, service: metric.labelNames.includes("service") }).toEqual({
         metric: metric.name,
         service: true,
