@@ -16,6 +16,8 @@
 #     kube-score      kube-score: manifest checks   (wrapper module, Go module proxy)
 #     blackbox-exporter  blackbox_exporter: the error tracker's probe, and its metrics
 #                     for test/tools/exporter-catalog.test.ts (wrapper module, Go module proxy)
+#     kube-state-metrics  kube-state-metrics: Kubernetes object metrics, deployed on the
+#                     kubernetes target (wrapper module, Go module proxy; exact version)
 #   scripts/toolchain/install.sh --print-path  colon-separated bin dirs of the cached
 #                                              tools (no plugins); builds nothing
 #
@@ -32,9 +34,9 @@ cache_root=${OBS_TOOLCHAIN_DIR:-$HOME/.cache/observability-stack/toolchain}
 
 # Not Loki: Loki's Go module is AGPL, and no AGPL module is built into the project
 # or its tests (the e2e stack runs a stand-in, components/loki/stand-in.ts).
-all_tools=(prometheus alertmanager node-exporter pulumi pulumi-plugins jaeger otelcol cadvisor pint kubeconform kube-score blackbox-exporter)
+all_tools=(prometheus alertmanager node-exporter pulumi pulumi-plugins jaeger otelcol cadvisor pint kubeconform kube-score blackbox-exporter kube-state-metrics)
 # The tools --print-path (and so env.sh) puts on PATH.
-path_tools=(prometheus alertmanager node-exporter pulumi jaeger otelcol cadvisor pint kubeconform kube-score blackbox-exporter)
+path_tools=(prometheus alertmanager node-exporter pulumi jaeger otelcol cadvisor pint kubeconform kube-score blackbox-exporter kube-state-metrics)
 plugins=(random docker kubernetes)
 
 log() { printf 'toolchain: %s\n' "$*"; }
@@ -80,6 +82,7 @@ kubeconform_version=$(version_of checkers.kubeconform)
 kube_score_version=$(version_of checkers.kubeScore)
 # The error tracker's probe (errorTracking.probe): deployed as an image, run by the tool tests.
 blackbox_version=$(version_of errorTracking.probe)
+kube_state_metrics_version=$(version_of components.kubeStateMetrics)
 declare -A plugin_version
 for p in "${plugins[@]}"; do plugin_version[$p]=$(version_of "pulumi.plugins.$p"); done
 
@@ -101,6 +104,7 @@ key_of() {
     kubeconform) echo "$kubeconform_version" ;;
     kube-score) echo "$kube_score_version" ;;
     blackbox-exporter) echo "$blackbox_version" ;;
+    kube-state-metrics) echo "$kube_state_metrics_version" ;;
     *) die "unknown tool '$1'" ;;
   esac
 }
@@ -112,7 +116,7 @@ binaries_of() {
     blackbox-exporter) echo blackbox_exporter ;;
     pulumi) echo pulumi pulumi-language-nodejs ;;
     pulumi-resource-*) echo "$1" ;;
-    jaeger | otelcol | cadvisor | pint | kubeconform | kube-score) echo "$1" ;;
+    jaeger | otelcol | cadvisor | pint | kubeconform | kube-score | kube-state-metrics) echo "$1" ;;
   esac
 }
 bin_dir_of() { echo "$cache_root/$1/$(key_of "$1")/bin"; }
@@ -422,6 +426,15 @@ build_blackbox_exporter() {
   expect_version "$bin/blackbox_exporter" "version $v" --version
 }
 
+# kube-state-metrics stamps its own version package, as its Makefile does.
+build_kube_state_metrics() {
+  local bin=$2 m=k8s.io/kube-state-metrics/v2 v=$kube_state_metrics_version
+  wrapper_module kube-state-metrics "$m" "v$v" "$m"
+  (cd kube-state-metrics && GOFLAGS="$GOFLAGS -mod=mod" CGO_ENABLED=0 go build -trimpath \
+    -ldflags "$(prometheus_ldflags "$m@v$v" "v$v")" -o "$bin/kube-state-metrics" "$m")
+  expect_version "$bin/kube-state-metrics" "v$v" version
+}
+
 # register_plugin <name>: make the engine find the exact version (PULUMI_HOME/plugins).
 register_plugin() {
   local name=$1 v=${plugin_version[$1]} file installed start=$SECONDS
@@ -448,5 +461,6 @@ fi
 [[ -n ${wanted[pint]:-} ]] && stage pint build_pint
 [[ -n ${wanted[kubeconform]:-} ]] && stage kubeconform build_kubeconform
 [[ -n ${wanted[kube-score]:-} ]] && stage kube-score build_kube_score
+[[ -n ${wanted[kube-state-metrics]:-} ]] && stage kube-state-metrics build_kube_state_metrics
 [[ -n ${wanted[blackbox-exporter]:-} ]] && stage blackbox-exporter build_blackbox_exporter
 log "done; use them with: source scripts/toolchain/env.sh"
