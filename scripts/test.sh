@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs every test on a fresh machine: npm packages, the tools at the versions the
 # stack deploys (built once, then cached), types, lint, the jest suites, and the end-to-end
-# tests on a real Pulumi engine: with a Docker engine, and with a local Kubernetes control plane.
+# tests on a real Pulumi engine: with a Docker engine, and on a local Kubernetes cluster whose
+# node runs the containers.
 #
 #   scripts/test.sh            everything
 #   scripts/test.sh --no-e2e   without the end-to-end tests (Docker, Kubernetes)
@@ -31,11 +32,12 @@ stage "unit and tool tests" npx jest --ci
 if $e2e; then
   stage "Docker engine" scripts/docker-engine.sh
   stage "end-to-end: dev model on Docker" npm run -s test:e2e -- --ci
-  # Kubernetes: a local control plane (test infrastructure, scripts/k8s), stopped on any exit.
-  # The kwok node for now: the real node (OBS_K8S_NODE=real) is not yet what this test runs on.
-  stage "control plane: etcd, kube-*, kubectl, kwok" scripts/k8s/build.sh etcd kubernetes kwok
+  # Kubernetes: a local cluster with a real node (test infrastructure, scripts/k8s), stopped on
+  # any exit. The node runs the images the Docker e2e built, copied from its engine.
+  stage "cluster: etcd, kube-*, kubectl; kubelet, containerd, runc, CoreDNS, policy agent" scripts/k8s/build.sh
   trap 'scripts/k8s/down.sh >/dev/null 2>&1 || true' EXIT
-  stage "control plane: start on 127.0.0.1" scripts/k8s/up.sh
-  stage "end-to-end: staging model on Kubernetes" npm run -s test:e2e:k8s -- --ci
-  stage "control plane: stop" scripts/k8s/down.sh
+  stage "cluster: start, with a real node" env OBS_K8S_NODE=real scripts/k8s/up.sh
+  stage "cluster: the k8s-e2e stack's images" bash -c 'scripts/e2e/images.sh k8s-e2e && scripts/k8s/load-images.sh k8s-e2e'
+  stage "end-to-end: staging model on a real Kubernetes node" npm run -s test:e2e:k8s -- --ci
+  stage "cluster: stop" scripts/k8s/down.sh
 fi

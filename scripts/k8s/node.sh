@@ -18,6 +18,10 @@ node_network() {
   [[ $(id -u) == 0 ]] || k8s_die "the node needs root (network, containers)"
   local tool
   for tool in ip iptables nft; do command -v "$tool" >/dev/null || k8s_die "$tool is not installed"; done
+  if [[ ! -x $k8s_cni_bin/bridge ]] && command -v apt-get >/dev/null; then
+    k8s_log "installing the CNI plugins (Debian's containernetworking-plugins)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq containernetworking-plugins >/dev/null
+  fi
   [[ -x $k8s_cni_bin/bridge && -x $k8s_cni_bin/host-local && -x $k8s_cni_bin/loopback ]] ||
     k8s_die "the CNI plugins are not in $k8s_cni_bin (apt-get install containernetworking-plugins)"
   cat /proc/sys/net/ipv4/ip_forward >"$k8s_dir/run/ip_forward.before"

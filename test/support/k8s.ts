@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -78,6 +79,26 @@ export function clusterAnswers(): boolean {
     return kubectl(["get", "--raw", "/readyz", "--request-timeout=5s"]).status === 0;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The cluster must run containers: scripts/k8s/up.sh with OBS_K8S_NODE=real, whose one node is
+ * a kubelet. A kwok node would mark pods Ready without running them, which proves nothing here.
+ */
+export function requireRealNode(): void {
+  requireCluster();
+  const mode = path.join(k8sDir(), "run", "node-mode");
+  const nodes = items(["nodes"]);
+  const simulated = nodes.filter((node) => node.metadata.annotations?.["kwok.x-k8s.io/node"]);
+  if (
+    !fs.existsSync(mode) ||
+    fs.readFileSync(mode, "utf8").trim() !== "real" ||
+    simulated.length > 0
+  ) {
+    throw new Error(
+      `the local cluster has no real node (nodes: ${nodes.map((n) => n.metadata.name).join(", ")}): run OBS_K8S_NODE=real scripts/k8s/up.sh`,
+    );
   }
 }
 
