@@ -59,17 +59,17 @@ export function basename(path: string): string {
 }
 
 /**
- * An HTTP probe of the health path (liveness: of the liveness path where the program has
- * one), a TCP probe of a port without one, none without a check.
+ * An HTTP probe of the health path (liveness and startup: of the liveness path where the
+ * program has one), a TCP probe of a port without one, none without a check.
  */
 export function probe(
   spec: ServiceSpec<ServiceId>,
-  kind: "readiness" | "liveness",
+  kind: "readiness" | "liveness" | "startup",
   failureThreshold: number,
 ) {
   if (!spec.health) return undefined;
   const path =
-    kind === "liveness" ? (spec.health.livenessPath ?? spec.health.path) : spec.health.path;
+    kind === "readiness" ? spec.health.path : (spec.health.livenessPath ?? spec.health.path);
   const check =
     path === undefined
       ? { tcpSocket: { port: spec.health.port } }
@@ -81,6 +81,14 @@ export function probe(
     failureThreshold,
   };
 }
+
+/**
+ * How long a container may take to come up before the kubelet restarts it: 30 checks of the
+ * startup probe, 10 s apart. A Prometheus replaying a large WAL, or a Jaeger opening a large
+ * Badger store, is alive but slow; liveness only starts once the startup probe passed, so a
+ * slow start is never killed by it.
+ */
+export const STARTUP_FAILURE_THRESHOLD = 30;
 
 /** Restricted Pod Security for every service that allows it; host agents get what they need. */
 export function podSecurityContext(spec: ServiceSpec<ServiceId>) {

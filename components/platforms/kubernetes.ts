@@ -13,6 +13,7 @@ import {
   PART_OF,
   podSecurityContext,
   probe,
+  STARTUP_FAILURE_THRESHOLD,
   selectorLabels,
   standardLabels,
   volumeName,
@@ -138,6 +139,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     const selector = selectorLabels(spec, this.settings.stack);
     const readiness = probe(spec, "readiness", 3);
     const liveness = probe(spec, "liveness", 6);
+    const startup = probe(spec, "startup", STARTUP_FAILURE_THRESHOLD);
     const template: k8s.types.input.core.v1.PodTemplateSpec = {
       metadata: {
         labels,
@@ -166,7 +168,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
               limits: { ...spec.resources.limits },
             },
             readinessProbe: readiness,
-            livenessProbe: liveness && { ...liveness, initialDelaySeconds: 30 },
+            startupProbe: startup,
+            livenessProbe: liveness,
             securityContext: containerSecurityContext(spec),
           },
         ],

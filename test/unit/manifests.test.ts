@@ -39,6 +39,12 @@ describe("Kubernetes manifests recorded from the program under mocks", () => {
       const [container] = find(prod, "StatefulSet", name).spec.template.spec.containers;
       expect(container.livenessProbe.httpGet.path).toBe("/-/healthy");
       expect(container.readinessProbe.httpGet.path).toBe("/-/ready");
+      // A slow start (a large WAL to replay) has five minutes before liveness applies.
+      expect(container.startupProbe.httpGet.path).toBe("/-/healthy");
+      expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBe(
+        300,
+      );
+      expect(container.livenessProbe.initialDelaySeconds).toBeUndefined();
     }
     // Grafana has one health endpoint: both probes ask it.
     const [grafana] = find(prod, "StatefulSet", "grafana").spec.template.spec.containers;
