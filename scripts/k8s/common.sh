@@ -29,6 +29,23 @@ k8s_started() { [[ -f $k8s_dir/run/started ]] && cat "$k8s_dir/run/started"; tru
 # k8s_node_mode: kwok or real, as up.sh started the cluster (empty when it did not).
 k8s_node_mode() { [[ -f $k8s_dir/run/node-mode ]] && cat "$k8s_dir/run/node-mode"; true; }
 
+# k8s_storage_class <provisioner> <volumeBindingMode> <reclaimPolicy>: the default
+# StorageClass obs-local, as YAML.
+k8s_storage_class() {
+  cat <<YAML
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: obs-local
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: $1
+volumeBindingMode: $2
+reclaimPolicy: $3
+YAML
+}
+
 k8s_log() { printf 'k8s: %s\n' "$*"; }
 k8s_die() { printf 'k8s: error: %s\n' "$*" >&2; exit 1; }
 

@@ -196,41 +196,37 @@ node_image() {
   k8s_log "image $1 imported"
 }
 
-node_addons() {
+# reader_identity <name> <core resources> <group: resources>: a ServiceAccount in kube-system
+# that may list and watch those resources cluster-wide, as YAML.
+reader_identity() {
   cat <<YAML
----
-# Volumes are created by the node's provisioner when a pod of the claim is scheduled, as
-# with any cloud disk, and removed with the claim.
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata:
-  name: obs-local
-  annotations:
-    storageclass.kubernetes.io/is-default-class: "true"
-provisioner: observability-stack.test/local
-volumeBindingMode: WaitForFirstConsumer
-reclaimPolicy: Delete
 ---
 apiVersion: v1
 kind: ServiceAccount
-metadata: { name: coredns, namespace: kube-system }
+metadata: { name: $1, namespace: kube-system }
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
-metadata: { name: "obs-k8s:coredns" }
+metadata: { name: "obs-k8s:$1" }
 rules:
-  - apiGroups: [""]
-    resources: [services, pods, namespaces]
-    verbs: [list, watch]
-  - apiGroups: [discovery.k8s.io]
-    resources: [endpointslices]
-    verbs: [list, watch]
+  - { apiGroups: [""], resources: [$2], verbs: [list, watch] }
+  - { apiGroups: [${3%%:*}], resources: [${3#*: }], verbs: [list, watch] }
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
-metadata: { name: "obs-k8s:coredns" }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "obs-k8s:coredns" }
-subjects: [{ kind: ServiceAccount, name: coredns, namespace: kube-system }]
+metadata: { name: "obs-k8s:$1" }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "obs-k8s:$1" }
+subjects: [{ kind: ServiceAccount, name: $1, namespace: kube-system }]
+YAML
+}
+
+node_addons() {
+  # Volumes are created by the node's provisioner when a pod of the claim is scheduled, as
+  # with any cloud disk, and removed with the claim.
+  k8s_storage_class observability-stack.test/local WaitForFirstConsumer Delete
+  reader_identity coredns "services, pods, namespaces" "discovery.k8s.io: endpointslices"
+  reader_identity kube-network-policies "pods, namespaces" "networking.k8s.io: networkpolicies"
+  cat <<YAML
 ---
 # Only the cluster's own zones: any other name is refused, never forwarded.
 apiVersion: v1
@@ -285,27 +281,6 @@ spec:
   ports:
     - { name: dns, port: 53, targetPort: 1053, protocol: UDP }
     - { name: dns-tcp, port: 53, targetPort: 1053, protocol: TCP }
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: { name: kube-network-policies, namespace: kube-system }
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: { name: "obs-k8s:kube-network-policies" }
-rules:
-  - apiGroups: [""]
-    resources: [pods, namespaces]
-    verbs: [list, watch]
-  - apiGroups: [networking.k8s.io]
-    resources: [networkpolicies]
-    verbs: [list, watch]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: { name: "obs-k8s:kube-network-policies" }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "obs-k8s:kube-network-policies" }
-subjects: [{ kind: ServiceAccount, name: kube-network-policies, namespace: kube-system }]
 ---
 # As upstream's install.yaml runs it, without NRI (off in this containerd); its metrics on
 # loopback only, since it shares the node's network.

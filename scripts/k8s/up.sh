@@ -255,20 +255,9 @@ status:
   capacity: { cpu: "16", memory: 64Gi, pods: "110" }
 YAML
   done
-  cat <<YAML
----
-# Volumes are static PersistentVolumes (a test creates one per claim it expects); Immediate
-# binding, because nothing here would ever consume a WaitForFirstConsumer claim's first pod.
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata:
-  name: obs-local
-  annotations:
-    storageclass.kubernetes.io/is-default-class: "true"
-provisioner: kubernetes.io/no-provisioner
-volumeBindingMode: Immediate
-reclaimPolicy: Retain
-YAML
+  # Volumes are static PersistentVolumes (the benchmark creates one per claim it expects);
+  # Immediate binding, because no simulated pod would ever consume a WaitForFirstConsumer claim.
+  k8s_storage_class kubernetes.io/no-provisioner Immediate Retain
 } | kubectl_ apply -f - >/dev/null
 wait_for "kwok node(s)" 90 kubectl_ wait --for=condition=Ready node --all --timeout=1s
 # Without the controller-manager's service-account controller no pod can be created.
