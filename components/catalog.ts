@@ -3,6 +3,7 @@ import { alertmanagerDefinition } from "./alertmanager/definition";
 import { cadvisorDefinition } from "./cadvisor/definition";
 import { grafanaDefinition } from "./grafana/definition";
 import { jaegerDefinition } from "./jaeger/definition";
+import { kubeStateMetricsDefinition } from "./kube-state-metrics/definition";
 import { lokiDefinition } from "./loki/definition";
 import { nodeExporterDefinition } from "./node-exporter/definition";
 import { otelCollectorDefinition } from "./otel-collector/definition";
@@ -17,4 +18,5 @@ export const CATALOG: Record<ComponentId, ComponentDefinition> = {
   otelCollector: otelCollectorDefinition,
   nodeExporter: nodeExporterDefinition,
   cadvisor: cadvisorDefinition,
+  kubeStateMetrics: kubeStateMetricsDefinition,
 };

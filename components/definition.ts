@@ -10,6 +10,7 @@ export const COMPONENT_IDS = [
   "otelCollector",
   "nodeExporter",
   "cadvisor",
+  "kubeStateMetrics",
 ] as const;
 export type ComponentId = (typeof COMPONENT_IDS)[number];
 
@@ -61,6 +62,11 @@ export interface ComponentDefinition<P extends string = string> {
    * platform says on which address (`listenFlag` names the program's flag for it).
    */
   hostNetwork?: { listenFlag: string };
+  /**
+   * Runs on one target only (kube-state-metrics, which reads a Kubernetes API): enabled there
+   * by default, absent elsewhere, and config that would enable it elsewhere is refused.
+   */
+  onlyOn?: { target: "kubernetes"; reason: string };
 }
 
 export function defineComponent<P extends string>(

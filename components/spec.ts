@@ -115,6 +115,13 @@ interface CommonServiceSpec<I extends ServiceId> {
    * the address it may listen on there.
    */
   hostNetwork?: { listenFlag: string; port: number };
+  /**
+   * Kinds of cluster objects the program lists and watches (kube-state-metrics): the
+   * Kubernetes adapter grants read access to these, cluster-wide, and to nothing else.
+   */
+  readsClusterState?: readonly string[];
+  /** Scrapes every node's kubelet (Prometheus on Kubernetes): node discovery and `nodes/metrics`. */
+  scrapesKubelets?: boolean;
 }
 
 /** A task that runs to completion before services that need it start (a schema migration). */

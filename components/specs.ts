@@ -4,6 +4,7 @@ import { cadvisorSpec } from "./cadvisor/spec";
 import { ComponentId } from "./definition";
 import { grafanaSpec } from "./grafana/spec";
 import { jaegerSpec } from "./jaeger/spec";
+import { kubeStateMetricsSpec } from "./kube-state-metrics/spec";
 import { lokiSpec } from "./loki/spec";
 import { nodeExporterSpec } from "./node-exporter/spec";
 import { otelCollectorSpec } from "./otel-collector/spec";
@@ -19,6 +20,7 @@ export const SPEC_BUILDERS: Record<ComponentId, (settings: Settings) => ServiceS
   otelCollector: otelCollectorSpec,
   nodeExporter: nodeExporterSpec,
   cadvisor: cadvisorSpec,
+  kubeStateMetrics: kubeStateMetricsSpec,
 };
 
 /** The platform-neutral specs of every enabled component: what both adapters deploy. */

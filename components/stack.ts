@@ -5,6 +5,7 @@ import { Cadvisor } from "./cadvisor";
 import { ComponentId } from "./definition";
 import { Grafana } from "./grafana";
 import { Jaeger } from "./jaeger";
+import { KubeStateMetrics } from "./kube-state-metrics";
 import { Loki } from "./loki";
 import { NodeExporter } from "./node-exporter";
 import { OtelCollector } from "./otel-collector";
@@ -37,6 +38,7 @@ const SERVICE_CLASSES: Record<ComponentId, ServiceClass> = {
   otelCollector: OtelCollector,
   nodeExporter: NodeExporter,
   cadvisor: Cadvisor,
+  kubeStateMetrics: KubeStateMetrics,
 };
 
 /** The whole stack: one platform adapter and a component per enabled service. */

@@ -5,7 +5,7 @@ import { duration } from "./duration";
 import { ConfigError, describeSchemaIssues, problem } from "./errors";
 import { maximumProblems } from "./maximums";
 import { requestProblems } from "./requests";
-import { PRESETS, Preset, ResourcesText } from "./presets";
+import { PRESETS, Preset, ResourcesText, Target } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
 import {
   ComponentOverride,
@@ -57,7 +57,7 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
   const components = Object.fromEntries(
     COMPONENT_IDS.map((id) => [
       id,
-      resolveComponent(id, preset, overrides[id], config.imageRegistry),
+      resolveComponent(id, preset, target, overrides[id], config.imageRegistry),
     ]),
   ) as Record<ComponentId, ComponentSettings>;
   standInImages(components);
@@ -85,6 +85,7 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
     kubernetes: {
       namespace: config.kubernetes?.namespace ?? "observability",
       storageClass: config.kubernetes?.storageClass,
+      verifyKubeletCertificates: config.kubernetes?.verifyKubeletCertificates ?? true,
     },
     sentry: resolveSentry(config, {
       preset,
@@ -121,6 +122,7 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
 function resolveComponent(
   id: ComponentId,
   preset: Preset,
+  target: Target,
   override: ComponentOverride | undefined,
   imageRegistry: string | undefined,
 ): ComponentSettings {
@@ -140,7 +142,8 @@ function resolveComponent(
   const storage = override?.storage ?? preset.storage[id];
   return {
     id,
-    enabled: override?.enabled ?? true,
+    // A component of one target only is off elsewhere; no-effect.ts refuses config enabling it.
+    enabled: (definition.onlyOn?.target ?? target) === target && (override?.enabled ?? true),
     image: `${repository}:${override?.image?.tag ?? defaultImageTag(definition)}`,
     replicas: override?.replicas ?? 1,
     workload: definition.workload,

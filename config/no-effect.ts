@@ -52,6 +52,10 @@ function componentProblems(settings: Settings, config: StackConfig): string[] {
     if (override === undefined) return [];
     const definition = CATALOG[id];
     const path = ["components", id];
+    const elsewhere = definition.onlyOn && definition.onlyOn.target !== settings.target;
+    if (elsewhere) {
+      return [otherTarget(path, override, settings.target, definition.displayName, definition.onlyOn!)];
+    }
     const problems: string[] = [];
     // A component on the host network listens on the host's own ports: its port is a
     // real choice (another program may hold 9100) although nothing publishes it.
@@ -98,6 +102,21 @@ function componentProblems(settings: Settings, config: StackConfig): string[] {
     }
     return problems;
   });
+}
+
+/** Every key of a component that the target does not run says so once, at the component. */
+function otherTarget(
+  path: string[],
+  override: ComponentOverride,
+  target: string,
+  displayName: string,
+  onlyOn: { target: string; reason: string },
+): string {
+  return problem(
+    path,
+    override,
+    `has no effect on the ${target} target (observability-stack:target is ${target}): ${displayName} runs only on target ${onlyOn.target}, since ${onlyOn.reason}; remove the key`,
+  );
 }
 
 function statelessStorage(path: string[], value: string, displayName: string): string {

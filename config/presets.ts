@@ -53,6 +53,7 @@ const SMALL_STORAGE: Record<ComponentId, string> = {
   otelCollector: "0",
   nodeExporter: "0",
   cadvisor: "0",
+  kubeStateMetrics: "0",
 };
 
 /**
@@ -76,6 +77,8 @@ export const PRESETS: Record<Environment, Preset> = {
       otelCollector: resources("250m", "160Mi", "50m"),
       nodeExporter: resources("100m", "64Mi", "20m"),
       cadvisor: resources("150m", "96Mi", "50m"),
+      // Not deployed on Docker (components/kube-state-metrics/definition.ts: onlyOn).
+      kubeStateMetrics: resources("100m", "64Mi", "10m"),
     },
     storage: SMALL_STORAGE,
   },
@@ -90,10 +93,14 @@ export const PRESETS: Record<Environment, Preset> = {
       alertmanager: resources("100m", "96Mi", "20m"),
       grafana: resources("300m", "256Mi", "100m"),
       loki: resources("500m", "512Mi", "100m"),
-      jaeger: resources("400m", "384Mi", "100m"),
+      // 384Mi before kube-state-metrics came in: staging keeps its 2.5 GiB. Jaeger's Badger
+      // holds three days of staging's sampled traces well inside 320Mi.
+      jaeger: resources("400m", "320Mi", "100m"),
       otelCollector: resources("400m", "256Mi", "100m"),
       nodeExporter: resources("100m", "64Mi", "20m"),
       cadvisor: resources("200m", "128Mi", "50m"),
+      // One watch per reported kind on a small cluster: tens of MiB, as kube-prometheus sizes it.
+      kubeStateMetrics: resources("100m", "96Mi", "20m"),
     },
     storage: {
       ...SMALL_STORAGE,
@@ -117,6 +124,8 @@ export const PRESETS: Record<Environment, Preset> = {
       otelCollector: resources("500m", "512Mi", "200m"),
       nodeExporter: resources("100m", "64Mi", "20m"),
       cadvisor: resources("200m", "128Mi", "50m"),
+      // Memory grows with the cluster's objects: about 250Mi for a few thousand pods.
+      kubeStateMetrics: resources("200m", "256Mi", "50m"),
     },
     storage: {
       ...SMALL_STORAGE,

@@ -260,6 +260,7 @@ export const stackConfigSchema = z.strictObject({
     .strictObject({
       namespace: checkedText(DNS_LABEL_HINT, namespaceProblem).optional(),
       storageClass: checkedText(DNS_SUBDOMAIN_HINT, storageClassProblem).optional(),
+      verifyKubeletCertificates: z.boolean().optional(),
     })
     .optional(),
   sentry: sentryConfig.optional(),

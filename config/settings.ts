@@ -105,7 +105,12 @@ export interface Settings {
   retention: { metrics: Duration; logs: Duration; traces: Duration };
   components: Record<ComponentId, ComponentSettings>;
   docker: { bindAddress: string };
-  kubernetes: { namespace: string; storageClass?: string };
+  kubernetes: {
+    namespace: string;
+    storageClass?: string;
+    /** Prometheus checks the kubelets' serving certificates against the cluster's CA. */
+    verifyKubeletCertificates: boolean;
+  };
   sentry: SentrySettings;
   rules: RuleSettings;
   applicationMetrics: ApplicationMetricsSettings;

@@ -5,6 +5,7 @@ import { llmAnalyticsDashboard } from "./business/llm-analytics";
 import { operationsDashboard } from "./business/operations";
 import { teamPerformanceDashboard } from "./business/team-performance";
 import { infrastructureOverviewDashboard } from "./infrastructure/infrastructure-overview";
+import { kubernetesWorkloadsDashboard } from "./infrastructure/kubernetes-workloads";
 import { systemHealthDashboard } from "./infrastructure/system-health";
 import { apiPerformanceDashboard } from "./services/api-performance";
 import { integrationHealthDashboard } from "./services/integration-health";
@@ -42,6 +43,7 @@ const DASHBOARDS: DashboardFactory[] = [
   // Infrastructure
   infrastructureOverviewDashboard,
   systemHealthDashboard,
+  kubernetesWorkloadsDashboard,
   // Stack
   stackOverviewDashboard,
   prometheusDashboard,

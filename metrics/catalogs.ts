@@ -8,6 +8,8 @@ import * as alertmanager from "./exporters/alertmanager";
 import * as blackbox from "./exporters/blackbox";
 import * as cadvisor from "./exporters/cadvisor";
 import * as jaeger from "./exporters/jaeger";
+import * as kubeStateMetrics from "./exporters/kube-state-metrics";
+import * as kubelet from "./exporters/kubelet";
 import * as loki from "./exporters/loki";
 import * as nodeExporter from "./exporters/node-exporter";
 import * as otelCollector from "./exporters/otel-collector";
@@ -20,6 +22,8 @@ export const EXPORTER_CATALOGS = {
   blackbox,
   cadvisor,
   jaeger,
+  kubeStateMetrics,
+  kubelet,
   loki,
   nodeExporter,
   otelCollector,

@@ -18,6 +18,12 @@ import {
   standardLabels,
   volumeName,
 } from "./kubernetes-manifests";
+import {
+  clusterRules,
+  DISCOVERY_RULES,
+  grantClusterWide,
+  grantInNamespace,
+} from "./kubernetes-rbac";
 import { networkPolicyManifest, networkPolicyModels } from "./network-policies";
 import { contentHash, DeployedService, DeployOptions, Platform, SecretResolver } from "./platform";
 
@@ -105,10 +111,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     const files = this.podFiles(spec, metadata, secrets, opts);
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       `${spec.name}-sa`,
-      { metadata, automountServiceAccountToken: spec.discoversHostAgents === true },
+      { metadata, automountServiceAccountToken: this.usesApi(spec) },
       opts,
     );
-    if (spec.discoversHostAgents) this.grantDiscovery(spec, serviceAccount, opts);
+    this.grantAccess(spec, serviceAccount, opts);
 
     const volumes: Volume[] = [{ name: "tmp", emptyDir: {} }, ...files.volumes];
     const mounts: VolumeMount[] = [{ name: "tmp", mountPath: "/tmp" }, ...files.mounts];
@@ -449,46 +455,35 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     );
   }
 
-  /** Read access to the host agents' endpoints, for Prometheus's service discovery. */
-  private grantDiscovery(
+  /** Whether the service talks to the Kubernetes API, and so needs its account's token. */
+  private usesApi(spec: ServiceSpec<ServiceId>): boolean {
+    return spec.discoversHostAgents === true || clusterRules(spec).length > 0;
+  }
+
+  /** The API access a service needs: the host agents' endpoints, cluster-wide reads. */
+  private grantAccess(
     spec: ServiceSpec<ServiceId>,
     account: k8s.core.v1.ServiceAccount,
     opts: pulumi.CustomResourceOptions,
   ) {
-    const namespace = this.hostNamespace.metadata.name;
-    const role = new k8s.rbac.v1.Role(
-      `${spec.name}-discovery`,
-      {
-        metadata: { name: `${spec.name}-discovery`, namespace },
-        rules: [
-          {
-            apiGroups: [""],
-            resources: ["endpoints", "services", "pods"],
-            verbs: ["get", "list", "watch"],
-          },
-          {
-            apiGroups: ["discovery.k8s.io"],
-            resources: ["endpointslices"],
-            verbs: ["get", "list", "watch"],
-          },
-        ],
-      },
-      opts,
-    );
-    new k8s.rbac.v1.RoleBinding(
-      `${spec.name}-discovery`,
-      {
-        metadata: { name: `${spec.name}-discovery`, namespace },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-        subjects: [
-          {
-            kind: "ServiceAccount",
-            name: account.metadata.name,
-            namespace: account.metadata.namespace,
-          },
-        ],
-      },
-      opts,
-    );
+    if (spec.discoversHostAgents) {
+      grantInNamespace({
+        name: `${spec.name}-discovery`,
+        namespace: this.hostNamespace.metadata.name,
+        account,
+        rules: DISCOVERY_RULES,
+        opts,
+      });
+    }
+    const rules = clusterRules(spec);
+    if (rules.length > 0) {
+      grantClusterWide({
+        name: `${spec.name}-cluster-read`,
+        clusterName: pulumi.interpolate`${this.namespace.metadata.name}-${spec.name}`,
+        account,
+        rules,
+        opts,
+      });
+    }
   }
 }

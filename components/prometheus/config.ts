@@ -6,6 +6,8 @@ import { DOCKER_HOST_ALIAS } from "../platforms/docker-host";
 import { listenPort, serviceAddress } from "../spec";
 import { probeScrapeJobs } from "../sentry/probe";
 import { wiring } from "../wiring";
+import { definitionsIn } from "../../metrics/types";
+import * as kubeletCatalog from "../../metrics/exporters/kubelet";
 
 export const PROMETHEUS_CONFIG_DIR = "/etc/prometheus/config";
 export const RULES_DIR = "/etc/prometheus/rules";
@@ -56,11 +58,45 @@ function scrapeJob(settings: Settings, id: ComponentId): ScrapeConfig {
     : staticJob(settings, id);
 }
 
+/** Where Kubernetes mounts a pod's service account: its token and the cluster's CA. */
+const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/**
+ * Every node's kubelet, found through the API (role node: the node's address and the
+ * kubelet's port), over HTTPS with the service account's token, which the kubelet checks
+ * with the API server (its `nodes/metrics` permission). Only the catalog's series are kept:
+ * the kubelet's `/metrics` also holds hundreds of its own client and runtime histograms.
+ */
+function kubeletJob(settings: Settings): ScrapeConfig {
+  const kept = definitionsIn(kubeletCatalog).map((metric) => metric.name);
+  return {
+    job_name: kubeletCatalog.KUBELET_JOB,
+    scheme: "https",
+    metrics_path: "/metrics",
+    authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
+    tls_config: {
+      ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt`,
+      insecure_skip_verify: !settings.kubernetes.verifyKubeletCertificates,
+    },
+    kubernetes_sd_configs: [{ role: "node" }],
+    relabel_configs: [{ source_labels: ["__meta_kubernetes_node_name"], target_label: "node" }],
+    metric_relabel_configs: [
+      { source_labels: ["__name__"], regex: `(${kept.join("|")})`, action: "keep" },
+    ],
+  };
+}
+
+/** The kubelets are scraped where there are kubelets: on the Kubernetes target. */
+export function scrapesKubelets(settings: Settings): boolean {
+  return settings.target === "kubernetes";
+}
+
 function scrapeConfigs(settings: Settings): ScrapeConfig[] {
   return [
     ...wiring(settings)
       .filter((edge) => edge.from === "prometheus" && edge.purpose === "scrape")
       .map((edge) => scrapeJob(settings, edge.to)),
+    ...(scrapesKubelets(settings) ? [kubeletJob(settings)] : []),
     // The error tracker's health, through its probe (components/sentry/probe.ts).
     ...probeScrapeJobs(settings),
     ...settings.scrapeJobs.map((job) => ({

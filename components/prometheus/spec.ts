@@ -2,7 +2,13 @@ import { Settings } from "../../config/settings";
 import { ruleFiles } from "../../rules";
 import { baseSpec, ServiceSpec } from "../spec";
 import { toYaml } from "../yaml";
-import { PROMETHEUS_CONFIG_DIR, prometheusArgs, renderPrometheusConfig, RULES_DIR } from "./config";
+import {
+  PROMETHEUS_CONFIG_DIR,
+  prometheusArgs,
+  renderPrometheusConfig,
+  RULES_DIR,
+  scrapesKubelets,
+} from "./config";
 
 export function prometheusSpec(settings: Settings): ServiceSpec {
   const rules = ruleFiles(settings);
@@ -28,5 +34,5 @@ export function prometheusSpec(settings: Settings): ServiceSpec {
       })),
     ],
   });
-  return { ...spec, discoversHostAgents: true };
+  return { ...spec, discoversHostAgents: true, scrapesKubelets: scrapesKubelets(settings) };
 }

@@ -12,6 +12,7 @@ import { by } from "../../metrics/promql";
 import { jobOf } from "../../rules/packs/lib";
 import { environmentVariable, prom, stat, timeseries } from "../common";
 import { INFRASTRUCTURE_OVERVIEW_UID } from "../infrastructure/infrastructure-overview";
+import { KUBERNETES_WORKLOADS_UID } from "../infrastructure/kubernetes-workloads";
 import { buildDashboard } from "../layout";
 import { PROCESS_METRICS_COMPONENTS, UP_COLORS, UP_MAPPINGS } from "../panels/stack";
 import { rate, sel, sumBy } from "../promql";
@@ -34,6 +35,7 @@ const DETAIL_DASHBOARD: Record<ComponentId, string> = {
   otelCollector: OTEL_COLLECTOR_UID,
   nodeExporter: INFRASTRUCTURE_OVERVIEW_UID,
   cadvisor: INFRASTRUCTURE_OVERVIEW_UID,
+  kubeStateMetrics: KUBERNETES_WORKLOADS_UID,
 };
 
 /** One stat per enabled component: up when every instance answers its scrape. */

@@ -9,6 +9,7 @@ import { dependenciesPack } from "./dependencies";
 import { errorTrackingPack } from "./error-tracking";
 import { hostPack } from "./host";
 import { jaegerPack } from "./jaeger";
+import { kubernetesPack } from "./kubernetes";
 import { llmPack } from "./llm";
 import { lokiPack } from "./loki";
 import { otelCollectorPack } from "./otel-collector";
@@ -30,6 +31,7 @@ export const RULE_PACKS: readonly RulePack[] = [
   supportPack,
   hostPack,
   containersPack,
+  kubernetesPack,
   prometheusPack,
   alertmanagerPack,
   lokiPack,

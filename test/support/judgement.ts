@@ -9,6 +9,7 @@
  *   judgePanels      every PromQL panel, queried as Grafana would, returns a series
  *   judgePint        pint's online checks against that Prometheus (reasons: rules/pint.hcl)
  */
+import { KUBELET_JOB } from "../../metrics/exporters/kubelet";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { CATALOG } from "../../components/catalog";
@@ -305,6 +306,8 @@ export function grafanaQuery(panel: PromqlPanel, target: PromqlTarget, window: Q
 export type MetricSource =
   | { kind: "component"; id: ComponentId }
   | { kind: "probe" }
+  /** A scrape job the stack writes for a program it does not run (the kubelets). */
+  | { kind: "job"; job: string }
   | { kind: "application" }
   /** `up`: Prometheus writes it for every target. */
   | { kind: "scrape" }
@@ -316,6 +319,8 @@ const EXPORTER_SOURCES: Record<ExporterCatalogName, MetricSource> = {
   blackbox: { kind: "probe" },
   cadvisor: { kind: "component", id: "cadvisor" },
   jaeger: { kind: "component", id: "jaeger" },
+  kubeStateMetrics: { kind: "component", id: "kubeStateMetrics" },
+  kubelet: { kind: "job", job: KUBELET_JOB },
   loki: { kind: "component", id: "loki" },
   nodeExporter: { kind: "component", id: "nodeExporter" },
   otelCollector: { kind: "component", id: "otelCollector" },
@@ -418,6 +423,8 @@ function expectedJob(
         return [options.componentJobs?.[source.id] ?? CATALOG[source.id].serviceName];
       case "probe":
         return [PROBE_JOB];
+      case "job":
+        return [source.job];
       case "application":
         return options.applicationJobs;
       default:

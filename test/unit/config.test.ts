@@ -62,7 +62,7 @@ describe("bad input: one message per problem, naming key, value and what is allo
 
   test("unknown key, with the keys allowed there", () => {
     expect(problemsOf({ environment: "dev", components: { promethues: {} } })).toEqual([
-      "observability-stack:components.promethues: unknown key; allowed here: prometheus, alertmanager, grafana, loki, jaeger, otelCollector, nodeExporter, cadvisor",
+      "observability-stack:components.promethues: unknown key; allowed here: prometheus, alertmanager, grafana, loki, jaeger, otelCollector, nodeExporter, cadvisor, kubeStateMetrics",
     ]);
   });
 
@@ -177,7 +177,7 @@ describe("bad input: one message per problem, naming key, value and what is allo
     });
     expect(problems).toEqual([
       expect.stringMatching(
-        /^observability-stack:components\.\*\.resources\.limits: CPU limits sum to 4300m, 1300m over staging's budget of 3; by component: loki 2 CPU/,
+        /^observability-stack:components\.\*\.resources\.limits: CPU limits sum to 4400m, 1400m over staging's budget of 3; by component: loki 2 CPU/,
       ),
     ]);
   });
@@ -333,5 +333,42 @@ describe("bad input: one message per problem, naming key, value and what is allo
     expect(() => settingsFrom({ environment: "dev", sampling: { ratio: 3 } })).toThrow(
       /^Stack "test" has 1 config problem; nothing was created:\n {2}- observability-stack:sampling\.ratio/,
     );
+  });
+});
+
+describe("kube-state-metrics runs on the Kubernetes target only", () => {
+  test("on by default on Kubernetes, off on Docker", () => {
+    expect(stackSettings("staging").components.kubeStateMetrics.enabled).toBe(true);
+    expect(stackSettings("prod").components.kubeStateMetrics.enabled).toBe(true);
+    expect(stackSettings("dev").components.kubeStateMetrics.enabled).toBe(false);
+    expect(
+      settingsFrom({ environment: "staging", components: { kubeStateMetrics: { enabled: false } } })
+        .components.kubeStateMetrics.enabled,
+    ).toBe(false);
+  });
+
+  test("config for it on Docker is refused, naming the component, the value and why", () => {
+    expect(
+      problemsOf({ environment: "dev", components: { kubeStateMetrics: { enabled: true } } }),
+    ).toEqual([
+      'observability-stack:components.kubeStateMetrics = {"enabled":true}: has no effect on the docker target (observability-stack:target is docker): kube-state-metrics runs only on target kubernetes, since it reports the objects of a Kubernetes cluster, read from its API; remove the key',
+    ]);
+    expect(
+      problemsOf({
+        environment: "staging",
+        target: "docker",
+        components: { kubeStateMetrics: { resources: { limits: { memory: "128Mi" } } } },
+      }),
+    ).toHaveLength(1);
+  });
+
+  test("staging keeps its 2.5 GiB memory budget with it", () => {
+    const limits = Object.values(stackSettings("staging").components)
+      .filter((component) => component.enabled)
+      .map((component) => component.resources.limits.memory);
+    const mebibytes = limits.map((text) =>
+      text.endsWith("Gi") ? parseFloat(text) * 1024 : parseFloat(text),
+    );
+    expect(mebibytes.reduce((sum, value) => sum + value, 0)).toBeLessThanOrEqual(2560);
   });
 });

@@ -196,14 +196,55 @@ describe("the Kubernetes objects of staging (mocked engine)", () => {
 
   test("every pod in the stack namespace passes the restricted level", () => {
     const inStack = workloads().filter((w) => namespaceOfWorkload(w) === "observability");
-    // Six components, and staging's error tracker: Bugsink and its probe.
-    expect(inStack).toHaveLength(8);
+    // Seven components (kube-state-metrics with them), and staging's error tracker: Bugsink
+    // and its probe.
+    expect(inStack).toHaveLength(9);
     for (const workload of inStack) {
       expect([
         workload.name,
         restrictedViolations((workload.inputs as any).spec.template.spec),
       ]).toEqual([workload.name, []]);
     }
+  });
+
+  test("only kube-state-metrics and Prometheus get cluster-wide access: reads of what they report and scrape", () => {
+    const roles = ofKind("ClusterRole").map((r) => r.inputs as any);
+    const byName = Object.fromEntries(roles.map((role) => [role.metadata.name, role.rules]));
+    expect(byName).toEqual({
+      "observability-kube-state-metrics": [
+        {
+          apiGroups: [""],
+          resources: ["pods", "persistentvolumeclaims", "nodes"],
+          verbs: ["get", "list", "watch"],
+        },
+        {
+          apiGroups: ["apps"],
+          resources: ["deployments", "statefulsets", "daemonsets"],
+          verbs: ["get", "list", "watch"],
+        },
+      ],
+      "observability-prometheus": [
+        { apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+      ],
+    });
+    const bindings = ofKind("ClusterRoleBinding").map((r) => r.inputs as any);
+    expect(bindings.map((binding) => [binding.roleRef.name, binding.subjects]).sort()).toEqual([
+      [
+        "observability-kube-state-metrics",
+        [{ kind: "ServiceAccount", name: "kube-state-metrics", namespace: "observability" }],
+      ],
+      [
+        "observability-prometheus",
+        [{ kind: "ServiceAccount", name: "prometheus", namespace: "observability" }],
+      ],
+    ]);
+    // Every other account has no token in its pods.
+    const withToken = ofKind("ServiceAccount")
+      .filter((r) => (r.inputs as any).automountServiceAccountToken)
+      .map((r) => (r.inputs as any).metadata.name)
+      .sort();
+    expect(withToken).toEqual(["kube-state-metrics", "prometheus"]);
   });
 
   test("the host agents fail baseline (hence privileged, the least level that admits them)", () => {
@@ -389,6 +430,7 @@ describe("NetworkPolicies follow the wiring graph", () => {
       "cadvisor:8080",
       "grafana:3000",
       "jaeger:8888",
+      "kubeStateMetrics:8080",
       "loki:3100",
       "nodeExporter:9100",
       "otelCollector:8888",

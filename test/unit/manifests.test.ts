@@ -26,7 +26,8 @@ describe("Kubernetes manifests recorded from the program under mocks", () => {
     for (const object of prod) {
       expect(object.apiVersion).toMatch(/^([a-z0-9.]+\/)?v1$/);
       expect(object.metadata.name).toMatch(/^[a-z0-9-]+$/);
-      if (object.kind === "Namespace") expect(object.metadata.namespace).toBeUndefined();
+      const clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding"].includes(object.kind);
+      if (clusterScoped) expect(object.metadata.namespace).toBeUndefined();
       else expect(["observability", "observability-host"]).toContain(object.metadata.namespace);
     }
     expect(find(prod, "StatefulSet", "prometheus").spec.template.spec.containers[0].args).toContain(
@@ -78,8 +79,8 @@ describe("Kubernetes manifests recorded from the program under mocks", () => {
       "kubernetes/00-namespace.observability.yaml",
     ]);
     const index = (name: string) => paths.indexOf(`kubernetes/${name}.yaml`);
-    expect(index("05-configmap.observability.prometheus-config")).toBeLessThan(
-      index("08-statefulset.observability.prometheus"),
+    expect(index("07-configmap.observability.prometheus-config")).toBeLessThan(
+      index("10-statefulset.observability.prometheus"),
     );
     const doc = yaml.load(files.find((file) => file.path.includes("grafana-secret"))!.content);
     expect(Object.keys(doc as object).slice(0, 3)).toEqual(["apiVersion", "kind", "metadata"]);
@@ -126,7 +127,7 @@ describe("npm run render -- --manifests", () => {
       .join("\n");
     expect(text).not.toContain("encrypted");
     const alertmanager = yaml.load(
-      fs.readFileSync(path.join(dir, "06-secret.observability.alertmanager-secret.yaml"), "utf8"),
+      fs.readFileSync(path.join(dir, "08-secret.observability.alertmanager-secret.yaml"), "utf8"),
     ) as any;
     expect(alertmanager.stringData).toEqual({
       pagerdutyRoutingKey: "<secret:pagerdutyRoutingKey>",

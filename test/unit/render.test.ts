@@ -30,7 +30,8 @@ describe("npm run render", () => {
     expect(fs.readdirSync(path.join(out, "grafana/dashboards")).length).toBeGreaterThan(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8"));
     expect(manifest.environment).toBe(stack);
-    expect(Object.keys(manifest.components)).toHaveLength(8);
+    // Every enabled component: kube-state-metrics runs on the Kubernetes target only.
+    expect(Object.keys(manifest.components)).toHaveLength(stack === "dev" ? 8 : 9);
     expect(manifest.components.prometheus.resources.limits.memory).toMatch(/Mi|Gi/);
   });
 

@@ -13,6 +13,8 @@ import { allowRules } from "../../components/platforms/network-policies";
 import { renderPrometheusConfig } from "../../components/prometheus/config";
 import { buildSpecs } from "../../components/specs";
 import { settingsFrom, stackSettings } from "../support/settings";
+import { Settings } from "../../config/settings";
+import { ruleFiles } from "../../rules";
 
 const resources = recordResources("observability-stack", "unit");
 
@@ -216,6 +218,7 @@ describe("prod on Kubernetes", () => {
       prometheus: "StatefulSet",
       alertmanager: "StatefulSet",
       grafana: "StatefulSet",
+      "kube-state-metrics": "Deployment",
       loki: "StatefulSet",
       jaeger: "StatefulSet",
       "otel-collector": "Deployment",
@@ -351,5 +354,55 @@ describe("node-exporter's port on the host's network follows stack config", () =
     const prometheus = buildSpecs(settings).find((spec) => spec.id === "prometheus")!;
     expect(prometheus.ports[0]).toMatchObject({ containerPort: 9090, publishedPort: 19090 });
     expect(prometheus.hostNetwork).toBeUndefined();
+  });
+});
+
+describe("the kubelets, scraped on Kubernetes only", () => {
+  const kubeletJob = (settings: Settings) =>
+    (renderPrometheusConfig(settings, []).scrape_configs as any[]).find(
+      (job) => job.job_name === "kubelet",
+    );
+
+  test("over HTTPS with the service account's token, the certificate checked against the cluster's CA", () => {
+    const job = kubeletJob(stackSettings("staging"));
+    expect(job).toMatchObject({
+      scheme: "https",
+      authorization: { credentials_file: "/var/run/secrets/kubernetes.io/serviceaccount/token" },
+      tls_config: {
+        ca_file: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+        insecure_skip_verify: false,
+      },
+      kubernetes_sd_configs: [{ role: "node" }],
+    });
+    // Only the catalog's series are kept, never the kubelet's own histograms.
+    expect(job.metric_relabel_configs).toEqual([
+      {
+        source_labels: ["__name__"],
+        regex:
+          "(kubelet_volume_stats_available_bytes|kubelet_volume_stats_capacity_bytes|kubelet_running_pods|kubelet_node_name)",
+        action: "keep",
+      },
+    ]);
+  });
+
+  test("kubernetes.verifyKubeletCertificates: false for self-signed kubelet certificates", () => {
+    const settings = settingsFrom({
+      environment: "staging",
+      kubernetes: { verifyKubeletCertificates: false },
+    });
+    expect(kubeletJob(settings).tls_config.insecure_skip_verify).toBe(true);
+  });
+
+  test("no kubelet job, and no workloads alert, on Docker", () => {
+    expect(kubeletJob(stackSettings("dev"))).toBeUndefined();
+    const text = ruleFiles(stackSettings("dev"))
+      .map((file) => file.content)
+      .join("\n");
+    expect(text).not.toContain("KubePodCrashLooping");
+    expect(
+      ruleFiles(stackSettings("staging"))
+        .map((file) => file.content)
+        .join("\n"),
+    ).toContain("KubePodCrashLooping");
   });
 });
