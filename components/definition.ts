@@ -21,6 +21,11 @@ export interface PortDefinition {
   protocol: "tcp" | "udp";
   /** Reachable from outside the stack (a host port on Docker, a Service port on Kubernetes). */
   published: boolean;
+  /**
+   * Receives the user's services' telemetry (the collector's OTLP, the error tracker's
+   * events), not people: on Kubernetes it admits `kubernetes.networkPolicy.telemetryFrom`.
+   */
+  intake?: boolean;
 }
 
 /** The static facts of one component: what it is, whatever the environment or platform. */

@@ -11,6 +11,8 @@ export interface ServicePort {
   /** Port published outside the stack; undefined when the port stays internal. */
   publishedPort?: number;
   protocol: "tcp" | "udp";
+  /** Takes the user's services' telemetry (PortDefinition.intake). */
+  intake?: boolean;
 }
 
 export interface ConfigFile {
@@ -177,6 +179,7 @@ export function specCore(
       containerPort: port.port,
       publishedPort: port.published ? deployed.ports[name] : undefined,
       protocol: port.protocol,
+      ...(port.intake && { intake: true }),
     })),
     configFiles: parts.configFiles ?? [],
     secretFiles: parts.secretFiles ?? [],

@@ -36,6 +36,11 @@ export function namespaceProblem(namespace: string): string | undefined {
   return undefined;
 }
 
+/** Any existing namespace a policy may name as a source (kube-system included). */
+export function sourceNamespaceProblem(namespace: string): string | undefined {
+  return isDnsLabel(namespace) ? undefined : `must be ${DNS_LABEL_HINT}`;
+}
+
 export function storageClassProblem(name: string): string | undefined {
   const valid = name.length <= MAX_SUBDOMAIN && name.split(".").every(isDnsLabel);
   return valid ? undefined : `must be ${DNS_SUBDOMAIN_HINT}`;

@@ -86,6 +86,10 @@ function resolveSettings(raw: RawStackConfig, config: StackConfig): Settings {
       namespace: config.kubernetes?.namespace ?? "observability",
       storageClass: config.kubernetes?.storageClass,
       verifyKubeletCertificates: config.kubernetes?.verifyKubeletCertificates ?? true,
+      networkPolicy: {
+        ingressNamespaces: config.kubernetes?.networkPolicy?.ingressNamespaces ?? [],
+        telemetryFrom: config.kubernetes?.networkPolicy?.telemetryFrom ?? "anywhere",
+      },
     },
     sentry: resolveSentry(config, {
       preset,

@@ -54,7 +54,9 @@ function componentProblems(settings: Settings, config: StackConfig): string[] {
     const path = ["components", id];
     const elsewhere = definition.onlyOn && definition.onlyOn.target !== settings.target;
     if (elsewhere) {
-      return [otherTarget(path, override, settings.target, definition.displayName, definition.onlyOn!)];
+      return [
+        otherTarget(path, override, settings.target, definition.displayName, definition.onlyOn!),
+      ];
     }
     const problems: string[] = [];
     // A component on the host network listens on the host's own ports: its port is a

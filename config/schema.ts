@@ -23,6 +23,7 @@ import {
   DNS_LABEL_HINT,
   DNS_SUBDOMAIN_HINT,
   namespaceProblem,
+  sourceNamespaceProblem,
   storageClassProblem,
 } from "./kubernetes-names";
 import { metricsPathProblem, TARGET_HINT, targetProblem } from "./scrape-targets";
@@ -223,6 +224,9 @@ const scrapeJob = z.strictObject({
     .optional(),
 });
 
+/** A namespace whose pods a NetworkPolicy admits. */
+const sourceNamespace = checkedText(DNS_LABEL_HINT, sourceNamespaceProblem);
+
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS),
   target: z.enum(TARGETS).optional(),
@@ -261,6 +265,24 @@ export const stackConfigSchema = z.strictObject({
       namespace: checkedText(DNS_LABEL_HINT, namespaceProblem).optional(),
       storageClass: checkedText(DNS_SUBDOMAIN_HINT, storageClassProblem).optional(),
       verifyKubeletCertificates: z.boolean().optional(),
+      networkPolicy: z
+        .strictObject({
+          ingressNamespaces: z.array(sourceNamespace).optional(),
+          telemetryFrom: z
+            .union(
+              [
+                z.literal("anywhere"),
+                z
+                  .array(sourceNamespace)
+                  .min(1, { error: "must name at least one namespace, or be anywhere" }),
+              ],
+              {
+                error: "must be anywhere, or a list of namespaces such as [shop, payments]",
+              },
+            )
+            .optional(),
+        })
+        .optional(),
     })
     .optional(),
   sentry: sentryConfig.optional(),

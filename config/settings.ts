@@ -95,6 +95,20 @@ export type SentrySettings =
       services: TrackerServiceSettings[];
     };
 
+/**
+ * Who may connect to the stack's published ports on Kubernetes, beyond the connections its
+ * wiring graph makes (components/platforms/network-policies.ts).
+ */
+export interface NetworkPolicySettings {
+  /** Namespaces whose pods reach the UIs and APIs (an ingress controller's); none by default. */
+  ingressNamespaces: string[];
+  /**
+   * Who sends telemetry to the intake ports (OTLP, error reports): anywhere (the default:
+   * every pod, node and outside client that reaches the Service), or pods of these namespaces.
+   */
+  telemetryFrom: "anywhere" | string[];
+}
+
 /** The validated, fully defaulted settings of one stack: the only input of specs and renderers. */
 export interface Settings {
   project: string;
@@ -110,6 +124,7 @@ export interface Settings {
     storageClass?: string;
     /** Prometheus checks the kubelets' serving certificates against the cluster's CA. */
     verifyKubeletCertificates: boolean;
+    networkPolicy: NetworkPolicySettings;
   };
   sentry: SentrySettings;
   rules: RuleSettings;

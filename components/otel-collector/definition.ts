@@ -6,8 +6,8 @@ export const otelCollectorDefinition = defineComponent({
   displayName: "OpenTelemetry collector",
   image: { repository: "otel/opentelemetry-collector-contrib", version: "otelCollector" },
   ports: {
-    otlpGrpc: { port: 4317, protocol: "tcp", published: true },
-    otlpHttp: { port: 4318, protocol: "tcp", published: true },
+    otlpGrpc: { port: 4317, protocol: "tcp", published: true, intake: true },
+    otlpHttp: { port: 4318, protocol: "tcp", published: true, intake: true },
     metrics: { port: 8888, protocol: "tcp", published: false },
     health: { port: 13133, protocol: "tcp", published: false },
   },

@@ -24,7 +24,11 @@ import {
   grantClusterWide,
   grantInNamespace,
 } from "./kubernetes-rbac";
-import { networkPolicyManifest, networkPolicyModels } from "./network-policies";
+import {
+  networkPolicyManifest,
+  networkPolicyModels,
+  serviceIngressRules,
+} from "./network-policies";
 import { contentHash, DeployedService, DeployOptions, Platform, SecretResolver } from "./platform";
 
 export interface KubernetesPlatformArgs {
@@ -50,7 +54,7 @@ function podSecurityLabels(level: "restricted" | "privileged") {
  * the host's PID namespace (hostPID), and cAdvisor runs privileged; the baseline level
  * forbids all three, so no level between restricted and privileged would admit them.
  * NetworkPolicies (network-policies.ts) deny ingress in both namespaces except along the
- * wiring graph and to published ports.
+ * wiring graph and to the published ports' declared sources.
  */
 export class KubernetesPlatform extends pulumi.ComponentResource implements Platform {
   readonly namespace: k8s.core.v1.Namespace;
@@ -406,7 +410,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
 
   /**
    * A service outside the wiring graph (the error tracker's) declares who may reach it: the
-   * named services and jobs of the stack's namespace on every port, anyone on its published ports.
+   * named services and jobs of the stack's namespace on every port, the telemetry senders on
+   * its published ports (serviceIngressRules).
    */
   private allowIngress(
     spec: ServiceSpec<ServiceId>,
@@ -414,40 +419,14 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     selector: Record<string, string>,
     opts: pulumi.CustomResourceOptions,
   ) {
-    const sources = spec.ingress!.fromServices;
-    const published = spec.ports.filter((port) => port.publishedPort !== undefined);
-    const portsOf = (ports: typeof spec.ports) =>
-      ports.map((port) => ({ protocol: port.protocol.toUpperCase(), port: port.containerPort }));
-    const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [];
-    if (sources.length > 0 && spec.ports.length > 0) {
-      ingress.push({
-        from: [
-          {
-            podSelector: {
-              matchExpressions: [
-                { key: "app.kubernetes.io/name", operator: "In", values: [...sources].sort() },
-              ],
-              matchLabels: { "app.kubernetes.io/instance": this.settings.stack },
-            },
-          },
-        ],
-        ports: portsOf(spec.ports),
-      });
-    }
-    if (published.length > 0) ingress.push({ ports: portsOf(published) });
+    const { ingress, allows } = serviceIngressRules(this.settings, spec);
     return new k8s.networking.v1.NetworkPolicy(
       `${spec.name}-ingress`,
       {
         metadata: {
           ...metadata,
           name: `${spec.name}-ingress`,
-          annotations: {
-            "observability-stack/allows":
-              [
-                ...(sources.length > 0 ? [`${[...sources].sort().join(", ")} -> all ports`] : []),
-                ...published.map((port) => `anywhere -> ${port.name} (published)`),
-              ].join("; ") || "nothing",
-          },
+          annotations: { "observability-stack/allows": allows },
         },
         spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"], ingress },
       },

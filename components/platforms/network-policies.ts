@@ -1,17 +1,26 @@
 import { enabledComponents, Settings } from "../../config/settings";
 import { CATALOG } from "../catalog";
 import { ComponentId } from "../definition";
-import { listenPort } from "../spec";
+import { listenPort, ServiceId, ServiceSpec } from "../spec";
 import { hostAgentNamespace } from "../prometheus/config";
 import { Edge, wiring } from "../wiring";
+
+interface NetworkPolicyIngressRule {
+  from?: Record<string, unknown>[];
+  ports: { protocol: string; port: number }[];
+}
 import { PART_OF, selectorLabels } from "./kubernetes-manifests";
 
 /**
  * NetworkPolicies from the wiring graph (components/wiring.ts), so the connections the
  * configs make and the connections the cluster allows are declared once. Ingress only:
  * each namespace of the stack denies all ingress, then each component's policy allows one
- * rule per (source, port) that the wiring connects to it, plus its published ports from
- * anywhere (users, OTLP senders). Egress stays open: no DNS rule is needed.
+ * rule per (source, port) that the wiring connects to it, plus its published ports to the
+ * sources stack config declares (publishedSource): the UIs and APIs only to the namespaces
+ * of `kubernetes.networkPolicy.ingressNamespaces` (none by default), so no pod elsewhere in
+ * the cluster can write to Prometheus (remote write), silence alerts at Alertmanager or push
+ * logs to Loki; the intake ports (OTLP) to `kubernetes.networkPolicy.telemetryFrom`
+ * (anywhere by default). Egress stays open: no DNS rule is needed.
  *
  * A pod on the node's network (node-exporter, `hostNetwork: true`) is not isolated by any
  * NetworkPolicy: its traffic is the node's, which policies do not select (Kubernetes
@@ -30,11 +39,21 @@ export function namespaceName(settings: Settings, kind: NamespaceKind): string {
   return kind === "stack" ? settings.kubernetes.namespace : hostAgentNamespace(settings);
 }
 
+/** Pods of the namespaces a config key names. */
+export interface NamespacesSource {
+  namespaces: string[];
+  /** The config key that names them. */
+  key: string;
+}
+
+/** Who a published port admits besides the wiring graph's sources; none when undefined. */
+export type PublishedSource = "anywhere" | NamespacesSource;
+
 /** One ingress rule of a policy, with the edges of the wiring it serves (none for published ports). */
 export interface AllowRule {
   to: ComponentId;
-  /** A component of the stack, or anywhere for a published port. */
-  from: ComponentId | "anywhere";
+  /** A component of the stack, or the sources stack config declares for a published port. */
+  from: ComponentId | PublishedSource;
   portName: string;
   port: number;
   protocol: "TCP" | "UDP";
@@ -77,10 +96,11 @@ export function allowRules(settings: Settings): AllowRule[] {
   }
   for (const component of enabledComponents(settings)) {
     for (const [portName, port] of Object.entries(CATALOG[component.id].ports)) {
-      if (!port.published) continue;
-      rules.set(`anywhere>${component.id}:${portName}`, {
+      const from = port.published ? publishedSource(settings, port) : undefined;
+      if (!from) continue;
+      rules.set(`${describeSource(from)}>${component.id}:${portName}`, {
         to: component.id,
-        from: "anywhere",
+        from,
         portName,
         ...portOf(settings, component.id, portName),
         edges: [],
@@ -88,6 +108,53 @@ export function allowRules(settings: Settings): AllowRule[] {
     }
   }
   return [...rules.values()];
+}
+
+const INGRESS_KEY = "kubernetes.networkPolicy.ingressNamespaces";
+const TELEMETRY_KEY = "kubernetes.networkPolicy.telemetryFrom";
+
+/**
+ * Who may reach a published port beyond the wiring: an intake port the telemetry senders
+ * (and the ingress namespaces), a UI or API the ingress namespaces only.
+ */
+export function publishedSource(
+  settings: Settings,
+  port: { intake?: boolean },
+): PublishedSource | undefined {
+  const { ingressNamespaces, telemetryFrom } = settings.kubernetes.networkPolicy;
+  if (port.intake) {
+    if (telemetryFrom === "anywhere") return "anywhere";
+    return {
+      namespaces: [...new Set([...telemetryFrom, ...ingressNamespaces])],
+      key: TELEMETRY_KEY,
+    };
+  }
+  return ingressNamespaces.length > 0
+    ? { namespaces: ingressNamespaces, key: INGRESS_KEY }
+    : undefined;
+}
+
+function isPublishedSource(source: ComponentId | PublishedSource): source is PublishedSource {
+  return typeof source !== "string" || source === "anywhere";
+}
+
+export function describeSource(source: ComponentId | PublishedSource): string {
+  if (typeof source === "string") return source;
+  return `namespaces ${source.namespaces.join(", ")} (${source.key})`;
+}
+
+/** A published source as a rule's `from`: absent for anywhere, the namespaces by name. */
+export function publishedPeers(source: PublishedSource) {
+  if (source === "anywhere") return {};
+  return {
+    from: [
+      {
+        namespaceSelector: {
+          matchExpressions: [{ key: NAME_LABEL, operator: "In", values: source.namespaces }],
+        },
+      },
+    ],
+  };
 }
 
 /** The policies of a stack: a default deny per namespace, then one policy per reachable component. */
@@ -115,9 +182,9 @@ function podSelectorOf(settings: Settings, id: ComponentId) {
 function describeEdges(rules: AllowRule[]): string {
   return rules
     .map((rule) =>
-      rule.from === "anywhere"
-        ? `anywhere -> ${rule.portName} (published)`
-        : `${rule.from} -> ${rule.portName} (${rule.edges.map((edge) => edge.purpose).join(", ")})`,
+      rule.edges.length === 0
+        ? `${describeSource(rule.from)} -> ${rule.portName} (published)`
+        : `${describeSource(rule.from)} -> ${rule.portName} (${rule.edges.map((edge) => edge.purpose).join(", ")})`,
     )
     .join("; ");
 }
@@ -144,8 +211,8 @@ export function networkPolicyManifest(settings: Settings, model: NetworkPolicyMo
       podSelector: model.component ? podSelectorOf(settings, model.component) : {},
       policyTypes: ["Ingress"],
       ingress: model.rules.map((rule) => ({
-        ...(rule.from === "anywhere"
-          ? {}
+        ...(isPublishedSource(rule.from)
+          ? publishedPeers(rule.from)
           : {
               from: [
                 {
@@ -162,4 +229,40 @@ export function networkPolicyManifest(settings: Settings, model: NetworkPolicyMo
       })),
     },
   };
+}
+
+/**
+ * The ingress of a service outside the wiring graph (the error tracker's): the named services
+ * and jobs of the stack on every port; its published ports, which take the services' error
+ * reports, to the telemetry senders. `allows` describes them for the policy's annotation.
+ */
+export function serviceIngressRules(settings: Settings, spec: ServiceSpec<ServiceId>) {
+  const sources = [...(spec.ingress?.fromServices ?? [])].sort();
+  const published = spec.ports.filter((port) => port.publishedPort !== undefined);
+  const portsOf = (ports: typeof spec.ports) =>
+    ports.map((port) => ({ protocol: port.protocol.toUpperCase(), port: port.containerPort }));
+  const ingress: NetworkPolicyIngressRule[] = [];
+  const allows: string[] = [];
+  if (sources.length > 0 && spec.ports.length > 0) {
+    ingress.push({
+      from: [
+        {
+          podSelector: {
+            matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: sources }],
+            matchLabels: { "app.kubernetes.io/instance": settings.stack },
+          },
+        },
+      ],
+      ports: portsOf(spec.ports),
+    });
+    allows.push(`${sources.join(", ")} -> all ports`);
+  }
+  const publishedFrom = publishedSource(settings, { intake: true });
+  if (published.length > 0 && publishedFrom) {
+    ingress.push({ ...publishedPeers(publishedFrom), ports: portsOf(published) });
+    allows.push(
+      ...published.map((port) => `${describeSource(publishedFrom)} -> ${port.name} (published)`),
+    );
+  }
+  return { ingress, allows: allows.join("; ") || "nothing" };
 }

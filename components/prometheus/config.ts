@@ -139,7 +139,8 @@ export function prometheusArgs(settings: Settings): string[] {
     `--config.file=${PROMETHEUS_CONFIG_DIR}/prometheus.yml`,
     `--storage.tsdb.path=${CATALOG.prometheus.dataPath}`,
     `--storage.tsdb.retention.time=${settings.retention.metrics.text}`,
-    "--web.enable-lifecycle",
+    // No --web.enable-lifecycle: nothing here reloads or stops Prometheus over HTTP (a config
+    // change rolls the pod), so /-/quit and /-/reload stay closed to whoever reaches the port.
     // The collector forwards OTLP metrics with remote write.
     "--web.enable-remote-write-receiver",
   ];

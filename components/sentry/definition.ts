@@ -83,10 +83,12 @@ function define(
   };
 }
 
+// A tracker's published ports take the services' error reports (and serve its UI).
 const tcp = (port: number, published = false): PortDefinition => ({
   port,
   protocol: "tcp",
   published,
+  ...(published && { intake: true }),
 });
 
 /** Sentry, Snuba and Relay images of one self-hosted release (getsentry/self-hosted pins them so). */

@@ -10,6 +10,9 @@
 k8s_cni_bin=/usr/lib/cni
 # The firewall chain that keeps the pod network on this machine.
 k8s_isolate_chain=OBS-K8S-ISOLATE
+# Where new connections of the pod network go for kube-network-policies' verdict.
+k8s_netpol_chain=OBS-K8S-NETPOL
+k8s_netpol_queue=98
 
 # node_network: the bridge (its address is the node's and the API server's) and the rule that
 # drops whatever the pod network would send out of any other interface: nothing leaves the
@@ -31,6 +34,22 @@ node_network() {
   iptables -N "$k8s_isolate_chain"
   iptables -A "$k8s_isolate_chain" -s "$k8s_pod_cidr" ! -o "$k8s_bridge" -j DROP
   iptables -I FORWARD 1 -j "$k8s_isolate_chain"
+  # NetworkPolicies: kube-network-policies decides every new connection that a pod makes or
+  # receives, read from the netfilter queue $k8s_netpol_queue. Its own nftables rules hand
+  # connections to the queue with nft's `queue` expression, which this kernel lacks (no
+  # nft_queue module: the rule is refused and the agent's sync fails), so the same steering is
+  # written here with iptables' NFQUEUE target, in the same place: POSTROUTING before source
+  # NAT (mangle; the agent's chain has priority srcnat - 5). As in its chain: the node's own
+  # root traffic (the kubelet's probes) and established connections pass; there is no bypass,
+  # so nothing of the pod network is let through while the agent is not running. One
+  # difference: it queues only pods that a policy selects; here every pod's connections are
+  # queued, and the agent accepts those of pods no policy selects.
+  iptables -t mangle -N "$k8s_netpol_chain"
+  iptables -t mangle -A "$k8s_netpol_chain" -m owner --uid-owner 0 -j RETURN
+  iptables -t mangle -A "$k8s_netpol_chain" -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN
+  iptables -t mangle -A "$k8s_netpol_chain" -s "$k8s_pod_cidr" -j NFQUEUE --queue-num "$k8s_netpol_queue"
+  iptables -t mangle -A "$k8s_netpol_chain" -d "$k8s_pod_cidr" -j NFQUEUE --queue-num "$k8s_netpol_queue"
+  iptables -t mangle -A POSTROUTING -j "$k8s_netpol_chain"
 }
 
 # node_up <pki dir> <path of the sandbox image's pause binary>
@@ -283,7 +302,9 @@ spec:
     - { name: dns-tcp, port: 53, targetPort: 1053, protocol: TCP }
 ---
 # As upstream's install.yaml runs it, without NRI (off in this containerd); its metrics on
-# loopback only, since it shares the node's network.
+# loopback only, since it shares the node's network; without its DNS workaround, another
+# nftables queue chain for a conntrack race that kernels fixed in 6.12 (node_network says
+# how connections reach its queue).
 apiVersion: apps/v1
 kind: DaemonSet
 metadata: { name: kube-network-policies, namespace: kube-system, labels: { k8s-app: kube-network-policies } }
@@ -299,7 +320,7 @@ spec:
         - name: kube-network-policies
           image: localhost/obs-k8s/kube-network-policies:$netpol_version
           imagePullPolicy: Never
-          args: [/bin/netpol, "--hostname-override=\$(NODE_NAME)", --nfqueue-id=98, --disable-nri, --metrics-bind-address=127.0.0.1:9080, --v=2]
+          args: [/bin/netpol, "--hostname-override=\$(NODE_NAME)", --nfqueue-id=$k8s_netpol_queue, --disable-nri, --netfilter-bug-1766-fix=false, --metrics-bind-address=127.0.0.1:9080, --v=2]
           env: [{ name: NODE_NAME, valueFrom: { fieldRef: { fieldPath: spec.nodeName } } }]
           securityContext: { privileged: true }
           resources: { requests: { cpu: 50m, memory: 50Mi } }
@@ -352,11 +373,11 @@ node_cleanup() {
       while read -r rule; do
         # eval: the rule as iptables -S prints it, quoted comments and all.
         [[ -n $rule ]] && eval "$ipt -t $t ${rule/-A/-D}" 2>/dev/null || true
-      done < <($ipt -t "$t" -S 2>/dev/null | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) .*-j (KUBE-|CNI-|'"$k8s_isolate_chain"')' || true)
-      for chain in $($ipt -t "$t" -S 2>/dev/null | awk '$1 == "-N" && ($2 ~ /^(KUBE-|CNI-)/ || $2 == "'"$k8s_isolate_chain"'") { print $2 }'); do
+      done < <($ipt -t "$t" -S 2>/dev/null | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) .*-j (KUBE-|CNI-|OBS-K8S-)' || true)
+      for chain in $($ipt -t "$t" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^(KUBE-|CNI-|OBS-K8S-)/ { print $2 }'); do
         $ipt -t "$t" -F "$chain" 2>/dev/null || true
       done
-      for chain in $($ipt -t "$t" -S 2>/dev/null | awk '$1 == "-N" && ($2 ~ /^(KUBE-|CNI-)/ || $2 == "'"$k8s_isolate_chain"'") { print $2 }'); do
+      for chain in $($ipt -t "$t" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^(KUBE-|CNI-|OBS-K8S-)/ { print $2 }'); do
         $ipt -t "$t" -X "$chain" 2>/dev/null || true
       done
     done

@@ -322,7 +322,11 @@ function readPolicies(settings: Settings) {
     Object.values(CATALOG).map((definition) => [definition.serviceName, definition.id]),
   );
   const namespaces = new Set([namespaceName(settings, "stack"), namespaceName(settings, "host")]);
-  const rules: { from: ComponentId | "anywhere"; to: ComponentId; port: number }[] = [];
+  const rules: {
+    from: ComponentId | "anywhere" | `ns:${string}`;
+    to: ComponentId;
+    port: number;
+  }[] = [];
   const denies: string[] = [];
   for (const model of networkPolicyModels(settings)) {
     const manifest = networkPolicyManifest(settings, model);
@@ -348,6 +352,12 @@ function readPolicies(settings: Settings) {
       }
       expect(rule.from).toHaveLength(1);
       const peer = rule.from[0];
+      if (!peer.podSelector) {
+        const [names] = peer.namespaceSelector.matchExpressions;
+        expect(names).toMatchObject({ key: "kubernetes.io/metadata.name", operator: "In" });
+        rules.push({ from: `ns:${names.values.join(",")}`, to, port });
+        continue;
+      }
       const from = byLabels.get(peer.podSelector.matchLabels["app.kubernetes.io/name"])!;
       expect(peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).toBe(
         namespaceName(settings, CATALOG[from].hostAccess ? "host" : "stack"),
@@ -394,13 +404,8 @@ describe("NetworkPolicies follow the wiring graph", () => {
       const edgeKeys = new Set(
         edges.map((edge) => key({ ...edge, port: CATALOG[edge.to].ports[edge.port].port })),
       );
-      const published = Object.values(settings.components)
-        .filter((component) => component.enabled)
-        .flatMap((component) =>
-          Object.values(CATALOG[component.id].ports)
-            .filter((port) => port.published)
-            .map((port) => key({ from: "anywhere", to: component.id, port: port.port })),
-        );
+      // Without kubernetes.networkPolicy: only the collector's OTLP ports beyond the wiring.
+      const published = ["anywhere>otelCollector:4317", "anywhere>otelCollector:4318"];
       expect(
         rules
           .map(key)
@@ -410,6 +415,48 @@ describe("NetworkPolicies follow the wiring graph", () => {
       expect(new Set(rules.map(key)).size).toBe(rules.length);
     },
   );
+
+  test("kubernetes.networkPolicy: the UIs and APIs to the ingress namespaces, OTLP to the telemetry senders", () => {
+    const settings = settingsFrom({
+      environment: "staging",
+      kubernetes: {
+        networkPolicy: {
+          ingressNamespaces: ["ingress-nginx"],
+          telemetryFrom: ["shop", "payments"],
+        },
+      },
+    });
+    const { rules } = readPolicies(settings);
+    const beyondWiring = rules
+      .filter((rule) => rule.from.startsWith("ns:") || rule.from === "anywhere")
+      .map((rule) => `${rule.from}>${rule.to}:${rule.port}`)
+      .sort();
+    expect(beyondWiring).toEqual([
+      "ns:ingress-nginx>alertmanager:9093",
+      "ns:ingress-nginx>grafana:3000",
+      "ns:ingress-nginx>jaeger:16686",
+      "ns:ingress-nginx>loki:3100",
+      "ns:ingress-nginx>prometheus:9090",
+      "ns:shop,payments,ingress-nginx>otelCollector:4317",
+      "ns:shop,payments,ingress-nginx>otelCollector:4318",
+    ]);
+  });
+
+  test("kubernetes.networkPolicy: a namespace that is no DNS label is refused, naming the key", () => {
+    expect(
+      problemsOf({
+        environment: "staging",
+        kubernetes: { networkPolicy: { ingressNamespaces: ["Ingress_NGINX"], telemetryFrom: [] } },
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^observability-stack:kubernetes\.networkPolicy\.ingressNamespaces\.0 = "Ingress_NGINX": must be a DNS label/,
+      ),
+      expect.stringMatching(
+        /^observability-stack:kubernetes\.networkPolicy\.telemetryFrom = \[\]: must name at least one namespace, or be anywhere$/,
+      ),
+    ]);
+  });
 
   test("the collector reaches Jaeger, Loki and Prometheus; Grafana its datasources; Prometheus every target", () => {
     const rules = allowRules(stackSettings("staging")).filter((rule) => rule.from !== "anywhere");

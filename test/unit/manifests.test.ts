@@ -26,7 +26,9 @@ describe("Kubernetes manifests recorded from the program under mocks", () => {
     for (const object of prod) {
       expect(object.apiVersion).toMatch(/^([a-z0-9.]+\/)?v1$/);
       expect(object.metadata.name).toMatch(/^[a-z0-9-]+$/);
-      const clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding"].includes(object.kind);
+      const clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding"].includes(
+        object.kind,
+      );
       if (clusterScoped) expect(object.metadata.namespace).toBeUndefined();
       else expect(["observability", "observability-host"]).toContain(object.metadata.namespace);
     }
