@@ -201,7 +201,7 @@ node_images() {
   root=$(mktemp -d)
   image_root "$root" 65534 65534
   install -D -m 755 "$busybox" "$root/bin/busybox"
-  for applet in sh wget nc sleep cat ls; do ln -s busybox "$root/bin/$applet"; done
+  for applet in sh wget nc timeout sleep cat ls; do ln -s busybox "$root/bin/$applet"; done
   node_image localhost/obs-k8s/busybox:test "$root" '{"User":"65534:65534","Entrypoint":["/bin/sh"]}'
 }
 
