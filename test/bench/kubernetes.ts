@@ -1,11 +1,19 @@
 /**
- * Kubernetes figures for `npm run bench`, on the local control plane of scripts/k8s (kwok
- * nodes: pods turn Ready without running, so the figures are the engine's, the provider's
- * and the API server's, never image pulls or start-up):
+ * Kubernetes figures for `npm run bench`, on the local cluster of scripts/k8s, with the node
+ * it was started with (OBS_K8S_NODE):
+ *   - real: containers start through the kubelet, containerd and runc, each Ready through its
+ *     own probes; claims are bound by the node's provisioner. The images must be on the node
+ *     (scripts/e2e/images.sh k8s-e2e && scripts/k8s/load-images.sh k8s-e2e).
+ *   - kwok: pods turn Ready without running, so the figures are the engine's, the provider's
+ *     and the API server's only; claims bind to static volumes made here.
+ * Figures:
  *   - seconds from `pulumi up` start to every workload available, Service with endpoints
  *     and claim bound (the k8s-e2e stack: staging settings)
  *   - seconds for a no-change preview of that stack
- *   - beside them, the same two figures for a one-resource program (one Namespace)
+ *   - beside them, the same two figures for a one-Deployment program (a Namespace and one
+ *     Deployment of one container, awaited Ready as Pulumi awaits the stack's)
+ *   - on the real node, once the stack is up and idle: the working set of the stack's pods
+ *     (the kubelet's summary API) and the resident memory of the node's own processes
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,18 +27,36 @@ import {
   items,
   kubeconfigPath,
   kubectl,
+  kubectlOk,
+  nodeMode,
   programObjects,
 } from "../support/k8s";
 import { TestStack } from "../support/pulumi";
 import { PROJECT_DIR, stackSettings } from "../support/settings";
 
 export interface KubernetesFigures {
+  node: "real" | "kwok";
   workloads: number;
   upToReady: number;
   noChangePreview: number;
-  oneResourceUp: number;
-  oneResourcePreview: number;
+  oneDeploymentUp: number;
+  oneDeploymentPreview: number;
+  /** Real node only: MiB, once the stack is up and has idled. */
+  idle?: { stackPods: number; nodeProcesses: number; seconds: number };
 }
+
+/** The image of the tests' client pods, built into the real node (scripts/k8s/node.sh). */
+const CLIENT_IMAGE = "localhost/obs-k8s/busybox:test";
+/** How long the stack idles before its memory is read. */
+const IDLE_SECONDS = 60;
+/** The node's own programs (scripts/k8s/node.sh), whose resident memory is the node's cost. */
+const NODE_PROCESSES = [
+  "kubelet",
+  "kube-proxy",
+  "containerd",
+  "containerd-shim-runc-v2",
+  "obs-local-provisioner",
+];
 
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 const median = (values: number[]) =>
@@ -43,10 +69,12 @@ function timed(run: () => void): number {
 }
 
 /**
- * A trivial program: one kubernetes Namespace, in plain JavaScript, in a TestStack's scratch
- * project (same project name, so the stack it initialised stays valid; no config of ours).
+ * A trivial program: a Namespace and one Deployment of one container (on the real node the
+ * tests' client image, sleeping; ready once it runs), in plain JavaScript, in a TestStack's
+ * scratch project (same project name, so the stack it initialised stays valid; no config of
+ * ours). Pulumi awaits the Deployment's rollout as it awaits the stack's.
  */
-class OneNamespaceStack extends TestStack {
+class OneDeploymentStack extends TestStack {
   constructor(namespace: string) {
     super("k8s-e2e");
     fs.writeFileSync(
@@ -60,7 +88,13 @@ class OneNamespaceStack extends TestStack {
     fs.writeFileSync(
       path.join(this.dir, "index.js"),
       `const k8s = require("@pulumi/kubernetes");\n` +
-        `new k8s.core.v1.Namespace("ns", { metadata: { name: ${JSON.stringify(namespace)} } });\n`,
+        `const ns = new k8s.core.v1.Namespace("ns", { metadata: { name: ${JSON.stringify(namespace)} } });\n` +
+        `const labels = { app: "bench-one" };\n` +
+        `new k8s.apps.v1.Deployment("one", { metadata: { name: "one", namespace: ns.metadata.name }, spec: {\n` +
+        `  selector: { matchLabels: labels }, template: { metadata: { labels }, spec: {\n` +
+        `    securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: "RuntimeDefault" } },\n` +
+        `    containers: [{ name: "one", image: ${JSON.stringify(CLIENT_IMAGE)}, imagePullPolicy: "Never", args: ["-c", "sleep 86400"],\n` +
+        `      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } } }] } } } });\n`,
     );
     fs.writeFileSync(path.join(this.dir, "package.json"), JSON.stringify({ main: "index.js" }));
     fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(this.dir, "node_modules"));
@@ -93,15 +127,49 @@ export function kubernetesAvailable(): boolean {
   return clusterAnswers();
 }
 
+const MiB = 1024 * 1024;
+
+/** The working set of every container of the stack's pods, from the kubelet's summary API. */
+function stackPodsMemory(node: string, stackNamespaces: string[]): number {
+  const summary = JSON.parse(
+    kubectlOk(["get", "--raw", `/api/v1/nodes/${node}/proxy/stats/summary`]),
+  );
+  const bytes = (summary.pods as any[])
+    .filter((pod) => stackNamespaces.includes(pod.podRef.namespace))
+    .flatMap((pod) => pod.containers as any[])
+    .reduce((sum, container) => sum + (container.memory?.workingSetBytes ?? 0), 0);
+  return Math.round(bytes / MiB);
+}
+
+/** Resident memory of the node's own processes (VmRSS of each, from /proc). */
+function nodeProcessesMemory(): number {
+  let kilobytes = 0;
+  for (const pid of fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      const name = /^Name:\s+(.+)$/m.exec(status)?.[1];
+      if (!name || !NODE_PROCESSES.some((process) => process.startsWith(name))) continue;
+      kilobytes += Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return Math.round(kilobytes / 1024);
+}
+
 export async function kubernetesFigures(): Promise<KubernetesFigures> {
+  const node = nodeMode();
+  if (!node) throw new Error("the local cluster was not started by scripts/k8s/up.sh");
   const settings = stackSettings("k8s-e2e");
   const stackNamespaces = [namespaceName(settings, "stack"), namespaceName(settings, "host")];
   const objects = await programObjects(settings);
-  deleteVolumes(settings);
-  createVolumes(settings, claimsOf(objects));
+  if (node === "kwok") {
+    deleteVolumes(settings);
+    createVolumes(settings, claimsOf(objects));
+  }
   const stack = new TestStack("k8s-e2e");
   stack.env.KUBECONFIG = kubeconfigPath();
-  const single = new OneNamespaceStack(`bench-one-${process.pid}`);
+  const single = new OneDeploymentStack(`bench-one-${process.pid}`);
   try {
     const started = Date.now();
     stack.ok("up", "--yes", "--skip-preview");
@@ -110,31 +178,54 @@ export async function kubernetesFigures(): Promise<KubernetesFigures> {
     const noChangePreview = median(
       [0, 1, 2].map(() => timed(() => stack.ok("preview", "--expect-no-changes"))),
     );
-    const oneResourceUp = timed(() => single.ok("up", "--yes", "--skip-preview"));
-    const oneResourcePreview = median(
+    let idle: KubernetesFigures["idle"];
+    if (node === "real") {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+      const [nodeName] = items(["nodes"]).map((n) => n.metadata.name as string);
+      idle = {
+        stackPods: stackPodsMemory(nodeName, stackNamespaces),
+        nodeProcesses: nodeProcessesMemory(),
+        seconds: IDLE_SECONDS,
+      };
+    }
+    const oneDeploymentUp = timed(() => single.ok("up", "--yes", "--skip-preview"));
+    const oneDeploymentPreview = median(
       [0, 1, 2].map(() => timed(() => single.ok("preview", "--expect-no-changes"))),
     );
     return {
+      node,
       workloads: objects.filter((o) => /:(Deployment|StatefulSet|DaemonSet)$/.test(o.type)).length,
       upToReady,
       noChangePreview,
-      oneResourceUp,
-      oneResourcePreview,
+      oneDeploymentUp,
+      oneDeploymentPreview,
+      idle,
     };
   } finally {
     single.run("destroy", "--yes", "--skip-preview");
     stack.run("destroy", "--yes", "--skip-preview");
     kubectl(["delete", "namespace", ...stackNamespaces, "--ignore-not-found", "--wait=true"]);
-    deleteVolumes(settings);
+    if (node === "kwok") deleteVolumes(settings);
   }
 }
 
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : "n/a");
+
 export function printKubernetesFigures(figures: KubernetesFigures): void {
-  console.log("\nbenchmark: Kubernetes (local control plane of scripts/k8s, kwok nodes)");
+  const node =
+    figures.node === "real"
+      ? "a real node: kubelet, containerd, runc"
+      : "kwok nodes: pods turn Ready without running";
+  console.log(`\nbenchmark: Kubernetes (local cluster of scripts/k8s, ${node})`);
   console.log(
-    `  pulumi up -> all ready (k8s-e2e stack, ${figures.workloads} workloads): ${figures.upToReady} s; one-Namespace program: ${figures.oneResourceUp} s`,
+    `  pulumi up -> all ready (k8s-e2e stack, ${figures.workloads} workloads): ${figures.upToReady} s; one-Deployment program: ${figures.oneDeploymentUp} s; ratio ${ratio(figures.upToReady, figures.oneDeploymentUp)}`,
   );
   console.log(
-    `  no-change preview (median of 3): ${figures.noChangePreview} s; one-Namespace program: ${figures.oneResourcePreview} s`,
+    `  no-change preview (median of 3): ${figures.noChangePreview} s; one-Deployment program: ${figures.oneDeploymentPreview} s; ratio ${ratio(figures.noChangePreview, figures.oneDeploymentPreview)}`,
   );
+  if (figures.idle) {
+    console.log(
+      `  idle after ${figures.idle.seconds} s: the stack's pods ${figures.idle.stackPods} MiB (working set); the node's own processes ${figures.idle.nodeProcesses} MiB (resident)`,
+    );
+  }
 }

@@ -86,16 +86,19 @@ export function clusterAnswers(): boolean {
  * The cluster must run containers: scripts/k8s/up.sh with OBS_K8S_NODE=real, whose one node is
  * a kubelet. A kwok node would mark pods Ready without running them, which proves nothing here.
  */
+/** How scripts/k8s/up.sh started the cluster's node: `real` or `kwok` (undefined: not started). */
+export function nodeMode(): "real" | "kwok" | undefined {
+  const mode = path.join(k8sDir(), "run", "node-mode");
+  if (!fs.existsSync(mode)) return undefined;
+  const text = fs.readFileSync(mode, "utf8").trim();
+  return text === "real" || text === "kwok" ? text : undefined;
+}
+
 export function requireRealNode(): void {
   requireCluster();
-  const mode = path.join(k8sDir(), "run", "node-mode");
   const nodes = items(["nodes"]);
   const simulated = nodes.filter((node) => node.metadata.annotations?.["kwok.x-k8s.io/node"]);
-  if (
-    !fs.existsSync(mode) ||
-    fs.readFileSync(mode, "utf8").trim() !== "real" ||
-    simulated.length > 0
-  ) {
+  if (nodeMode() !== "real" || simulated.length > 0) {
     throw new Error(
       `the local cluster has no real node (nodes: ${nodes.map((n) => n.metadata.name).join(", ")}): run OBS_K8S_NODE=real scripts/k8s/up.sh`,
     );
