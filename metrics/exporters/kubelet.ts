@@ -29,8 +29,6 @@ export const kubeletRunningPods = gauge(
   [] as const,
 );
 
-export const kubeletNodeName = gauge(
-  "kubelet_node_name",
-  "1, labelled with the node's name.",
-  ["node"] as const,
-);
+export const kubeletNodeName = gauge("kubelet_node_name", "1, labelled with the node's name.", [
+  "node",
+] as const);
