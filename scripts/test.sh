@@ -24,6 +24,8 @@ stage "toolchain: jaeger, otelcol, cadvisor" scripts/toolchain/install.sh jaeger
 stage "toolchain: pint, kubeconform, kube-score" scripts/toolchain/install.sh pint kubeconform kube-score
 if $e2e; then
   stage "toolchain: Pulumi CLI, language host, plugins" scripts/toolchain/install.sh pulumi pulumi-plugins
+  # kube-state-metrics: in the Kubernetes e2e's images (the k8s-e2e stack deploys it).
+  stage "toolchain: kube-state-metrics" scripts/toolchain/install.sh kube-state-metrics
 fi
 source scripts/toolchain/env.sh
 stage "typecheck" npm run -s build

@@ -83,3 +83,5 @@ build_image otelCollector otelcol 10001 -
 # The stack runs it privileged, which this machine's Docker engine cannot start (see
 # Pulumi.e2e.yaml); the pipeline test runs this image unprivileged beside the stack.
 build_image cadvisor cadvisor 0 -
+# kube-state-metrics runs on the Kubernetes target only (the k8s-e2e stack), as nobody.
+if enabled kubeStateMetrics; then build_image kubeStateMetrics kube-state-metrics 65534 -; fi
