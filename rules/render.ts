@@ -78,10 +78,12 @@ export function renderAlert(
 ) {
   const threshold = override.threshold ?? rule.threshold ?? 0;
   const duration = override.for ?? rule.for;
+  // A zero `for` (an override such as `0s`) is Prometheus' default: fire at once.
+  const waits = duration !== undefined && !/^0+[a-z]*$/.test(duration);
   return {
     alert: rule.alert,
     expr: deployed(rule.alert, rule.expr(threshold), options),
-    ...(duration && { for: duration }),
+    ...(waits && { for: duration }),
     labels: {
       severity: override.severity ?? rule.severity,
       ...(rule.family && { [FAMILY_LABEL]: rule.family }),

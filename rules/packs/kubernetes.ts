@@ -4,6 +4,7 @@ import {
   kubeDeploymentSpecReplicas,
   kubeDeploymentStatusReplicasAvailable,
   kubeNodeStatusCondition,
+  kubePodContainerStatusRestartsTotal,
   kubePodContainerStatusWaitingReason,
   kubePodStatusPhase,
   kubeStatefulsetReplicas,
@@ -15,9 +16,9 @@ import {
   kubeletVolumeStatsCapacityBytes,
 } from "../../metrics/exporters/kubelet";
 import { sel } from "../../metrics/promql";
-import { percent } from "../text";
+import { percent, times } from "../text";
 import { RulePack } from "../types";
-import { aggregate, fires, jobOf, quiet, series } from "./lib";
+import { aggregate, fires, increase, jobOf, quiet, series } from "./lib";
 
 const job = jobOf("kubeStateMetrics");
 const state = { job };
@@ -41,13 +42,18 @@ export const kubernetesPack: RulePack = {
           severity: "warning",
           for: "15m",
           scrapeJob: job,
-          // max_over_time: between restarts the container is Running for a moment, and the
-          // reason flickers; the pod is still crash-looping.
-          expr: () =>
-            `max_over_time(${sel(kubePodContainerStatusWaitingReason, { ...state, reason: "CrashLoopBackOff" })}[5m]) >= 1`,
+          threshold: 2,
+          thresholdKind: "count",
+          // Either sign of a crash loop: the container waits in CrashLoopBackOff (the reason
+          // flickers between restarts, hence max_over_time), or it restarted more than the
+          // threshold in 10 minutes. Kubernetes 1.37's kubelet was seen reporting a crash-
+          // looping container as terminated throughout its back-off, never as waiting; the
+          // restart count rises either way.
+          expr: (threshold) =>
+            `${aggregate("max", kubePodContainerStatusWaitingReason, ["job", "namespace", "pod", "container"], `max_over_time(${sel(kubePodContainerStatusWaitingReason, { ...state, reason: "CrashLoopBackOff" })}[5m])`)} >= 1 or ${aggregate("max", kubePodContainerStatusRestartsTotal, ["job", "namespace", "pod", "container"], increase(sel(kubePodContainerStatusRestartsTotal, state), "10m"))} > ${threshold}`,
           summary: "A container is crash-looping.",
-          description:
-            "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} keeps exiting and waits in CrashLoopBackOff.",
+          description: (t) =>
+            `Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} keeps exiting: it waits in CrashLoopBackOff, or restarted more than ${times(t)} in 10 minutes.`,
         },
         {
           alert: "KubePodNotReady",
@@ -157,12 +163,35 @@ export const kubernetesPack: RulePack = {
         fires("KubePodCrashLooping", "20m", {
           severity: "warning",
           job,
-          instance,
           namespace: "shop",
           pod: "api-1",
-          uid: "u1",
           container: "api",
-          reason: "CrashLoopBackOff",
+        }),
+      ],
+    },
+    {
+      name: "KubePodCrashLooping on restarts alone: more than 2 in 10 minutes for 15 minutes; one restart never",
+      interval: "1m",
+      inputSeries: [
+        series(
+          kubePodContainerStatusRestartsTotal,
+          { job, instance, namespace: "shop", pod: "worker-1", uid: "u3", container: "worker" },
+          "0 1 1 2 2 3 3 4 4 5 5 6 6 7 7 8 8 9 9 10 10 11 11 12 12 13",
+        ),
+        series(
+          kubePodContainerStatusRestartsTotal,
+          { job, instance, namespace: "shop", pod: "web-2", uid: "u4", container: "web" },
+          "0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
+        ),
+      ],
+      alerts: [
+        quiet("KubePodCrashLooping", "10m"),
+        fires("KubePodCrashLooping", "25m", {
+          severity: "warning",
+          job,
+          namespace: "shop",
+          pod: "worker-1",
+          container: "worker",
         }),
       ],
     },

@@ -218,6 +218,8 @@ describe("rendering", () => {
     expect(overridden.expr).toBe("service:http_request_errors:ratio_rate5m > 0.02");
     expect(overridden.for).toBe("10m");
     expect(overridden.labels.severity).toBe("critical");
+    // A zero duration is Prometheus' own default: no `for` at all.
+    expect(rendered({ HighAPIErrorRate: { for: "0s" } })).not.toHaveProperty("for");
   });
 
   test("annotations carry a runbook link by default and can be left out for tests", () => {
