@@ -27,6 +27,7 @@ import {
   items,
   kubeconfigPath,
   kubectl,
+  k8sDir,
   kubectlOk,
   nodeMode,
   programObjects,
@@ -141,7 +142,11 @@ function stackPodsMemory(node: string, stackNamespaces: string[]): number {
   return Math.round(bytes / MiB);
 }
 
-/** Resident memory of the node's own processes (VmRSS of each, from /proc). */
+/**
+ * Resident memory of the node's own processes (VmRSS of each, from /proc): those of the
+ * cluster's directory, and containerd's shims of its `k8s.io` namespace (the Docker engine
+ * beside it has a containerd and shims of its own, in namespace `moby`).
+ */
 function nodeProcessesMemory(): number {
   let kilobytes = 0;
   for (const pid of fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
@@ -149,6 +154,8 @@ function nodeProcessesMemory(): number {
       const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
       const name = /^Name:\s+(.+)$/m.exec(status)?.[1];
       if (!name || !NODE_PROCESSES.some((process) => process.startsWith(name))) continue;
+      const command = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+      if (!command.includes(k8sDir()) && !command.includes("-namespace k8s.io")) continue;
       kilobytes += Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0);
     } catch {
       // The process ended while it was read.
