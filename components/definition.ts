@@ -47,6 +47,11 @@ export interface ComponentDefinition<P extends string = string> {
   workload: Workload;
   /** Mount path of the component's persistent data, if it keeps any. */
   dataPath?: string;
+  /**
+   * False when the official image has no directory at `dataPath` owned by its user (Jaeger's
+   * has none): a new volume there is root's until the platform hands it over.
+   */
+  dataPathInImage?: false;
   /** Numeric user the image runs as; the security context uses it. */
   user: number;
   /**

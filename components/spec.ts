@@ -38,6 +38,12 @@ export interface DataVolume {
   name: string;
   mountPath: string;
   size: string;
+  /**
+   * The official image has no directory at `mountPath` that its user owns (Jaeger's), so a
+   * new, empty volume mounted there belongs to root and the program cannot write to it.
+   * Kubernetes hands it to the user with fsGroup; the Docker adapter changes its owner first.
+   */
+  rootOwnedWhenNew?: boolean;
 }
 
 export interface HostMount {
@@ -151,6 +157,8 @@ export interface DefinitionCore {
   serviceName: string;
   ports: Record<string, PortDefinition>;
   dataPath?: string;
+  /** False where the official image has no `dataPath` owned by its user (DataVolume.rootOwnedWhenNew). */
+  dataPathInImage?: false;
 }
 
 /** What a spec takes from the service's settings in force. */
@@ -185,7 +193,12 @@ export function specCore(
     secretFiles: parts.secretFiles ?? [],
     dataVolume:
       definition.dataPath && deployed.storage
-        ? { name: "data", mountPath: definition.dataPath, size: deployed.storage }
+        ? {
+            name: "data",
+            mountPath: definition.dataPath,
+            size: deployed.storage,
+            ...(definition.dataPathInImage === false && { rootOwnedWhenNew: true }),
+          }
         : undefined,
     hostMounts: parts.hostMounts ?? [],
     resources: deployed.resources,

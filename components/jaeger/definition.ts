@@ -17,6 +17,8 @@ export const jaegerDefinition = defineComponent({
   health: { port: "health", path: "/status" },
   workload: "statefulset",
   dataPath: "/badger",
+  // jaegertracing/jaeger (alpine, USER 10001) makes no /badger: only its /tmp is writable.
+  dataPathInImage: false,
   user: 10001,
   singleReplicaReason: "Badger storage is a local embedded database",
 });

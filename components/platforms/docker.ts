@@ -98,6 +98,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
           { ...opts, retainOnDelete: false },
         )
       : undefined;
+    const owner = volume && this.volumeOwner(spec, volume, opts);
     const memory = memoryMiB(spec.resources.limits.memory);
     const secretEnvs = Object.entries(spec.secretEnv).map(
       ([key, ref]) => pulumi.interpolate`${key}=${secrets(ref)}`,
@@ -176,7 +177,11 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
         labels: this.labels(spec.name),
         mustRun: true,
       },
-      { ...opts, deleteBeforeReplace: true },
+      {
+        ...opts,
+        dependsOn: [...(opts.dependsOn ?? []), ...(owner ? [owner] : [])],
+        deleteBeforeReplace: true,
+      },
     );
     const endpoints = Object.fromEntries(
       spec.ports
@@ -190,6 +195,35 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
         ]),
     );
     return { endpoints, workload: container };
+  }
+
+  /**
+   * A new volume that would be root's (DataVolume.rootOwnedWhenNew) is handed to the
+   * service's user before the service starts: the image's own chown, run once as root with
+   * the volume mounted; the container stays, exited, until the stack is destroyed.
+   */
+  private volumeOwner(
+    spec: ServiceSpec<ServiceId>,
+    volume: docker.Volume,
+    opts: pulumi.CustomResourceOptions,
+  ): docker.Container | undefined {
+    const data = spec.dataVolume;
+    if (!data?.rootOwnedWhenNew) return undefined;
+    return new docker.Container(
+      `${spec.name}-volume-owner`,
+      {
+        name: `${this.prefix}-${spec.name}-volume-owner`,
+        image: spec.image,
+        user: "0",
+        entrypoints: ["chown", String(spec.security.runAsUser), data.mountPath],
+        volumes: [{ volumeName: volume.name, containerPath: data.mountPath }],
+        attach: true,
+        mustRun: false,
+        restart: "no",
+        labels: this.labels(spec.name),
+      },
+      opts,
+    );
   }
 
   /** No Docker stack needs one: the only tracker with jobs (self-hosted Sentry) needs Kubernetes. */

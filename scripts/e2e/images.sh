@@ -65,7 +65,7 @@ build_image() {
   fi
   install -D -m 755 "$source" "$root$program"
   cp "$busybox" "$root/bin/busybox"
-  for applet in sh wget kill ls cat; do ln -s busybox "$root/bin/$applet"; done
+  for applet in sh wget kill ls cat chown; do ln -s busybox "$root/bin/$applet"; done
   printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
   printf 'root:x:0:\nnobody:x:65534:\n' > "$root/etc/group"
   if [[ $user != 0 && $user != 65534 ]]; then
@@ -93,7 +93,8 @@ build_image alertmanager alertmanager 65534 /alertmanager /bin/alertmanager /ale
 build_image nodeExporter node_exporter 65534 - /bin/node_exporter
 # No Loki image: Loki is not built here (AGPL). The e2e stack runs its stand-in, a second
 # collector, from the collector's image (components.loki.standIn in Pulumi.e2e.yaml).
-build_image jaeger jaeger 10001 /badger /cmd/jaeger/jaeger-linux
+# No /badger: the official image has none (the Docker adapter hands the volume to 10001).
+build_image jaeger jaeger 10001 - /cmd/jaeger/jaeger-linux
 # The official collector image holds only the binary (no Docker health check there; the
 # spec knows that); this one has busybox too, which changes nothing the stack relies on.
 build_image otelCollector otelcol 10001 - /otelcol-contrib / \

@@ -40,9 +40,25 @@ describe("dev on Docker", () => {
     ({ resources: list, built: stack } = await build("dev"));
   });
 
-  const containers = () => ofType(list, "docker:index/container:Container");
+  const allContainers = () => ofType(list, "docker:index/container:Container");
+  /** The services' containers, without the one-off that hands Jaeger its volume. */
+  const containers = () => allContainers().filter((c) => !c.name.endsWith("-volume-owner"));
   const container = (name: string) =>
-    containers().find((c) => c.name === name)!.inputs as Record<string, any>;
+    allContainers().find((c) => c.name === name)!.inputs as Record<string, any>;
+
+  test("Jaeger's volume is handed to its user (10001) before Jaeger starts; no other volume needs it", () => {
+    const owners = allContainers().filter((c) => c.name.endsWith("-volume-owner"));
+    expect(owners.map((c) => c.name)).toEqual(["jaeger-volume-owner"]);
+    const owner = container("jaeger-volume-owner");
+    expect(owner).toMatchObject({
+      image: container("jaeger").image,
+      user: "0",
+      entrypoints: ["chown", "10001", "/badger"],
+      attach: true,
+      mustRun: false,
+    });
+    expect(owner.volumes).toEqual(container("jaeger").volumes);
+  });
 
   test("one container per component, on one network but node-exporter, on the host's", () => {
     expect(
