@@ -233,8 +233,8 @@ export function networkPolicyManifest(settings: Settings, model: NetworkPolicyMo
 
 /**
  * The ingress of a service outside the wiring graph (the error tracker's): the named services
- * and jobs of the stack on every port; its published ports, which take the services' error
- * reports, to the telemetry senders. `allows` describes them for the policy's annotation.
+ * and jobs of the stack on every port; its published ports to the sources their kind declares
+ * (the tracker's take the services' error reports: intake ports, to the telemetry senders). `allows` describes them for the policy's annotation.
  */
 export function serviceIngressRules(settings: Settings, spec: ServiceSpec<ServiceId>) {
   const sources = [...(spec.ingress?.fromServices ?? [])].sort();
@@ -257,12 +257,18 @@ export function serviceIngressRules(settings: Settings, spec: ServiceSpec<Servic
     });
     allows.push(`${sources.join(", ")} -> all ports`);
   }
-  const publishedFrom = publishedSource(settings, { intake: true });
-  if (published.length > 0 && publishedFrom) {
-    ingress.push({ ...publishedPeers(publishedFrom), ports: portsOf(published) });
-    allows.push(
-      ...published.map((port) => `${describeSource(publishedFrom)} -> ${port.name} (published)`),
-    );
+  // Each published port admits the sources its kind declares (an intake port: the senders).
+  const bySource = new Map<string, { source: PublishedSource; ports: typeof published }>();
+  for (const port of published) {
+    const source = publishedSource(settings, port);
+    if (!source) continue;
+    const entry = bySource.get(describeSource(source)) ?? { source, ports: [] };
+    entry.ports.push(port);
+    bySource.set(describeSource(source), entry);
+  }
+  for (const [name, { source, ports }] of bySource) {
+    ingress.push({ ...publishedPeers(source), ports: portsOf(ports) });
+    allows.push(...ports.map((port) => `${name} -> ${port.name} (published)`));
   }
   return { ingress, allows: allows.join("; ") || "nothing" };
 }

@@ -21,6 +21,7 @@ import * as yaml from "js-yaml";
 import { namespaceName } from "../../components/platforms/network-policies";
 import {
   claimsOf,
+  CLIENT_IMAGE,
   clusterAnswers,
   createVolumes,
   deleteVolumes,
@@ -46,8 +47,6 @@ export interface KubernetesFigures {
   idle?: { stackPods: number; nodeProcesses: number; seconds: number };
 }
 
-/** The image of the tests' client pods, built into the real node (scripts/k8s/node.sh). */
-const CLIENT_IMAGE = "localhost/obs-k8s/busybox:test";
 /** How long the stack idles before its memory is read. */
 const IDLE_SECONDS = 60;
 /** The node's own programs (scripts/k8s/node.sh), whose resident memory is the node's cost. */

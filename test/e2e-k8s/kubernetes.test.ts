@@ -4,6 +4,7 @@ import { eventually, getJson } from "../support/http";
 import { RecordedResource } from "../support/mocks";
 import { nowNanos, postOtlp, randomHex } from "../support/otlp";
 import {
+  CLIENT_IMAGE,
   items,
   kubeconfigPath,
   kubectl,
@@ -67,8 +68,6 @@ const EXPECTED = {
 };
 /** Where the test runs its own pods: a namespace the stack's wiring does not know. */
 const SCRATCH = "obs-e2e-scratch";
-/** The node's image for the tests' client pods (scripts/k8s/node.sh node_images). */
-const CLIENT_IMAGE = "localhost/obs-k8s/busybox:test";
 const NOT_DEPLOYED = {
   grafana:
     "no permitted Grafana image is built here (AGPL module): components.grafana.enabled false",
@@ -335,7 +334,7 @@ describe("staging on a real Kubernetes node", () => {
     const running = await query(
       `kube_pod_status_phase{job="kube-state-metrics",namespace="${namespace}",phase="Running"} == 1`,
     );
-    expect(running.map((r: any) => r.metric.pod).length).toBe(
+    expect(running.length).toBe(
       inNamespaces("pods").filter((p) => p.metadata.namespace === namespace).length,
     );
     expect(

@@ -13,6 +13,9 @@ import { PROJECT_DIR } from "./settings";
  * the version built there, and the static PersistentVolumes a stack's claims bind to.
  */
 
+/** The image of the tests' own pods, built into the real node (scripts/k8s/node.sh node_images). */
+export const CLIENT_IMAGE = "localhost/obs-k8s/busybox:test";
+
 /** The StorageClass scripts/k8s/up.sh makes the default one. */
 export const LOCAL_STORAGE_CLASS = "obs-local";
 

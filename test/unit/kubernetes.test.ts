@@ -442,6 +442,25 @@ describe("NetworkPolicies follow the wiring graph", () => {
     ]);
   });
 
+  test("kubernetes.verifyKubeletCertificates and networkPolicy.telemetryFrom refuse values of another kind", () => {
+    expect(
+      problemsOf({
+        environment: "staging",
+        kubernetes: {
+          verifyKubeletCertificates: "yes",
+          networkPolicy: { telemetryFrom: "everywhere" },
+        },
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^observability-stack:kubernetes\.verifyKubeletCertificates = "yes": must be true or false$/,
+      ),
+      expect.stringMatching(
+        /^observability-stack:kubernetes\.networkPolicy\.telemetryFrom = "everywhere": must be anywhere, or a list of namespaces/,
+      ),
+    ]);
+  });
+
   test("kubernetes.networkPolicy: a namespace that is no DNS label is refused, naming the key", () => {
     expect(
       problemsOf({
